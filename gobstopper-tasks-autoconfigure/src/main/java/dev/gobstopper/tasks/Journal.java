@@ -1,0 +1,322 @@
+package dev.gobstopper.tasks;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The durable journal of saves: one writer thread appends concurrent saves to the journal
+ * table as one group per commit, and releases each caller once its group has committed.
+ * <p>
+ * DuckDB pays per statement and per commit, not per row, so appending a group costs about
+ * as much as appending one row. Every journal row carries a sequence number in call order;
+ * the latest per id is the task's state until {@link TableMaintenance} merges it into the
+ * task table. The journal remembers, per id, the newest sequence number not yet merged, so
+ * reads know where to look.
+ */
+final class Journal {
+
+	/** The most rows committed together, unless one batch alone holds more. */
+	static final int MAX_GROUP_ROWS = 10_000;
+
+	private static final Log logger = LogFactory.getLog(Journal.class);
+
+	private static final Write CLOSE = new Write(List.of());
+
+	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+
+	private final Map<String, Long> unmerged = new ConcurrentHashMap<>();
+
+	private final DuckDBConnection connection;
+
+	private final TaskSql sql;
+
+	private final Thread writer;
+
+	private volatile long committedSeq;
+
+	private volatile Runnable onCommit = () -> {
+	};
+
+	private long nextSeq;
+
+	private boolean closed;
+
+	private @Nullable DuckDBAppender appender;
+
+	/**
+	 * Create a journal that continues after the highest sequence number already in it.
+	 * @param connection the connection the writer uses alone
+	 * @param sql the storage's SQL
+	 * @param lastSeq the highest sequence number in the journal table
+	 */
+	Journal(Connection connection, TaskSql sql, long lastSeq) throws SQLException {
+		this.connection = connection.unwrap(DuckDBConnection.class);
+		this.sql = sql;
+		this.committedSeq = lastSeq;
+		this.nextSeq = lastSeq + 1;
+		this.writer = new Thread(this::run, "gobstopper-tasks-journal");
+		this.writer.setDaemon(true);
+	}
+
+	void start(Runnable onCommit) {
+		this.onCommit = onCommit;
+		this.writer.start();
+	}
+
+	/**
+	 * Append rows to the journal in one transaction and return once it has committed.
+	 * @param rows the rows, in call order
+	 * @throws IllegalStateException if the journal is closed
+	 * @throws TaskStorageException if the rows could not be committed
+	 */
+	void append(List<TaskRow> rows) {
+		Write write = new Write(rows);
+		synchronized (this) {
+			if (this.closed) {
+				throw new IllegalStateException("TaskStorage is closed: tasks can no longer be saved");
+			}
+			this.queue.add(write);
+		}
+		write.await();
+	}
+
+	/**
+	 * Return the newest unmerged sequence number of the task, if the journal holds a state
+	 * of it that the task table does not have yet.
+	 */
+	@Nullable Long unmergedSeq(String id) {
+		return this.unmerged.get(id);
+	}
+
+	boolean hasUnmerged() {
+		return !this.unmerged.isEmpty();
+	}
+
+	long committedSeq() {
+		return this.committedSeq;
+	}
+
+	/**
+	 * Forget the unmerged states up to the given sequence number, now in the task table.
+	 */
+	void merged(long upToSeq) {
+		this.unmerged.values().removeIf((seq) -> seq <= upToSeq);
+	}
+
+	/**
+	 * Forget the unmerged states of a task up to the given sequence number, now deleted.
+	 */
+	void deleted(String id, long upToSeq) {
+		this.unmerged.computeIfPresent(id, (key, seq) -> (seq <= upToSeq) ? null : seq);
+	}
+
+	/**
+	 * Commit every save already accepted, then stop the writer. Saves after this are
+	 * refused.
+	 */
+	void close() throws InterruptedException {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.queue.add(CLOSE);
+		}
+		this.writer.join();
+	}
+
+	private void run() {
+		List<Write> group = new ArrayList<>();
+		try {
+			while (true) {
+				Write first = this.queue.take();
+				if (first == CLOSE) {
+					return;
+				}
+				group.add(first);
+				int rows = first.rows.size();
+				for (Write next = this.queue.peek(); next != null && next != CLOSE
+						&& rows + next.rows.size() <= MAX_GROUP_ROWS; next = this.queue.peek()) {
+					group.add(this.queue.remove());
+					rows += next.rows.size();
+				}
+				commit(group);
+				group.clear();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			synchronized (this) {
+				this.closed = true;
+			}
+			closeAppender();
+			failAll(group);
+		}
+	}
+
+	/**
+	 * Commit a group; if it fails, commit each write of it alone, so a bad write fails only
+	 * its own caller.
+	 */
+	private void commit(List<Write> group) {
+		try {
+			appendGroup(group);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (group.size() == 1) {
+				group.get(0).fail(ex);
+				return;
+			}
+			for (Write write : group) {
+				try {
+					appendGroup(List.of(write));
+				}
+				catch (SQLException | RuntimeException single) {
+					write.fail(single);
+				}
+			}
+		}
+	}
+
+	private void appendGroup(List<Write> group) throws SQLException {
+		long firstSeq = this.nextSeq;
+		long seq = firstSeq;
+		execute("BEGIN TRANSACTION");
+		try {
+			DuckDBAppender appender = appender();
+			for (Write write : group) {
+				for (TaskRow row : write.rows) {
+					row.appendTo(appender, seq++);
+				}
+			}
+			appender.flush();
+			execute("COMMIT");
+		}
+		catch (SQLException | RuntimeException ex) {
+			// Closing flushes what the appender still buffers: do it inside the transaction
+			// that is about to be rolled back.
+			closeAppender();
+			rollback();
+			throw ex;
+		}
+		finally {
+			this.nextSeq = seq;
+		}
+		seq = firstSeq;
+		for (Write write : group) {
+			for (TaskRow row : write.rows) {
+				this.unmerged.put(row.id(), seq++);
+			}
+		}
+		this.committedSeq = seq - 1;
+		for (Write write : group) {
+			write.done();
+		}
+		this.onCommit.run();
+	}
+
+	private DuckDBAppender appender() throws SQLException {
+		if (this.appender == null) {
+			this.appender = this.connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, this.sql.journal);
+		}
+		return this.appender;
+	}
+
+	private void closeAppender() {
+		if (this.appender != null) {
+			try {
+				this.appender.close();
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.debug("Journal appender did not close cleanly", ex);
+			}
+			this.appender = null;
+		}
+	}
+
+	private void rollback() {
+		try {
+			execute("ROLLBACK");
+		}
+		catch (SQLException ex) {
+			logger.debug("Journal rollback failed; DuckDB ends a failed transaction itself", ex);
+		}
+	}
+
+	private void execute(String statement) throws SQLException {
+		try (Statement stmt = this.connection.createStatement()) {
+			stmt.execute(statement);
+		}
+	}
+
+	private void failAll(List<Write> group) {
+		List<Write> left = new ArrayList<>(group);
+		this.queue.drainTo(left);
+		IllegalStateException stopped = new IllegalStateException("TaskStorage is closed: the journal writer stopped");
+		left.forEach((write) -> write.fail(stopped));
+	}
+
+	/**
+	 * One caller's rows and the signal that releases it.
+	 */
+	private static final class Write {
+
+		private final List<TaskRow> rows;
+
+		private final CompletableFuture<Void> committed = new CompletableFuture<>();
+
+		Write(List<TaskRow> rows) {
+			this.rows = rows;
+		}
+
+		void done() {
+			this.committed.complete(null);
+		}
+
+		void fail(Throwable cause) {
+			this.committed.completeExceptionally(cause);
+		}
+
+		void await() {
+			try {
+				this.committed.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new TaskStorageException("Interrupted while waiting for a save to commit; it may or may not be saved",
+						ex);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = ex.getCause();
+				if (cause instanceof IllegalStateException closed) {
+					throw new IllegalStateException(closed.getMessage(), closed);
+				}
+				throw new TaskStorageException(describe(this.rows) + " could not be saved: " + cause.getMessage(), cause);
+			}
+		}
+
+		private static String describe(List<TaskRow> rows) {
+			return (rows.size() == 1) ? "Task '" + rows.get(0).id() + "'"
+					: "A batch of " + rows.size() + " tasks starting with '" + rows.get(0).id() + "'";
+		}
+
+	}
+
+}

@@ -1,0 +1,286 @@
+package dev.gobstopper.tasks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Everything that changes the task table, on one thread and one connection: merging the
+ * journal into the table, deleting a task and deleting old tasks. Saves go on meanwhile,
+ * since they only append to the journal.
+ */
+final class TableMaintenance {
+
+	/** A backlog of this many journal rows is merged at once; a smaller one after {@link #MERGE_DELAY_MILLIS}. */
+	static final int MERGE_BACKLOG_ROWS = 5_000;
+
+	/** Merging waits this long so that one merge takes many saves. */
+	static final long MERGE_DELAY_MILLIS = 100;
+
+	private static final int CONFLICT_ATTEMPTS = 10;
+
+	private static final Log logger = LogFactory.getLog(TableMaintenance.class);
+
+	private final Connection connection;
+
+	private final TaskSql sql;
+
+	private final Journal journal;
+
+	private final ScheduledExecutorService executor;
+
+	private final AtomicBoolean mergeDue = new AtomicBoolean();
+
+	private final AtomicBoolean mergeScheduled = new AtomicBoolean();
+
+	private volatile long mergedSeq;
+
+	TableMaintenance(Connection connection, TaskSql sql, Journal journal) {
+		this.connection = connection;
+		this.sql = sql;
+		this.journal = journal;
+		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Note that the journal has grown, and plan a merge.
+	 */
+	void journalCommitted() {
+		if (this.journal.committedSeq() - this.mergedSeq >= MERGE_BACKLOG_ROWS) {
+			if (this.mergeDue.compareAndSet(false, true)) {
+				submit(() -> {
+					this.mergeDue.set(false);
+					mergeQuietly();
+				});
+			}
+		}
+		else if (this.mergeScheduled.compareAndSet(false, true)) {
+			try {
+				this.executor.schedule(() -> {
+					this.mergeScheduled.set(false);
+					mergeQuietly();
+				}, MERGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Closing: the last merge runs in close()
+			}
+		}
+	}
+
+	/**
+	 * Merge every committed journal row into the task table, on the calling thread. Used at
+	 * start-up, before any other thread uses the storage.
+	 */
+	void mergeNow() throws SQLException {
+		merge();
+	}
+
+	boolean delete(String id) {
+		return call(() -> inTransaction(() -> {
+			long deletedSeq = 0;
+			boolean deleted = false;
+			try (PreparedStatement journalRows = this.connection.prepareStatement(this.sql.deleteJournalById)) {
+				journalRows.setString(1, id);
+				try (ResultSet rs = journalRows.executeQuery()) {
+					while (rs.next()) {
+						deletedSeq = Math.max(deletedSeq, rs.getLong(1));
+						deleted = true;
+					}
+				}
+			}
+			try (PreparedStatement tableRow = this.connection.prepareStatement(this.sql.deleteById)) {
+				tableRow.setString(1, id);
+				deleted |= tableRow.executeUpdate() > 0;
+			}
+			long journalSeq = deletedSeq;
+			return new Outcome<>(deleted, () -> this.journal.deleted(id, journalSeq));
+		}));
+	}
+
+	int deleteCompletedBefore(LocalDateTime cutoffUtc) {
+		return call(() -> {
+			merge();
+			return inTransaction(() -> {
+				try (PreparedStatement delete = this.connection.prepareStatement(this.sql.deleteExpired)) {
+					delete.setObject(1, cutoffUtc);
+					int deleted = delete.executeUpdate();
+					return new Outcome<>(deleted, () -> {
+					});
+				}
+			});
+		});
+	}
+
+	/**
+	 * Merge what is left and stop.
+	 */
+	void close() throws InterruptedException {
+		try {
+			this.executor.submit(this::mergeQuietly);
+		}
+		catch (RejectedExecutionException ex) {
+			return;
+		}
+		this.executor.shutdown();
+		if (!this.executor.awaitTermination(5, TimeUnit.MINUTES)) {
+			logger.warn("Task table maintenance did not finish within 5 minutes; unmerged saves stay in the journal "
+					+ this.sql.journal + " and are merged at the next start");
+			this.executor.shutdownNow();
+		}
+	}
+
+	private void mergeQuietly() {
+		try {
+			merge();
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.warn("Could not merge the journal " + this.sql.journal + " into " + this.sql.table
+					+ "; saves stay in the journal and are merged later", ex);
+			journalCommitted();
+		}
+	}
+
+	private void merge() throws SQLException {
+		long upTo = this.journal.committedSeq();
+		if (upTo <= this.mergedSeq) {
+			return;
+		}
+		inTransaction(() -> {
+			for (String statement : new String[] { this.sql.mergeJournal, this.sql.deleteMergedJournal }) {
+				try (PreparedStatement stmt = this.connection.prepareStatement(statement)) {
+					stmt.setLong(1, upTo);
+					stmt.executeUpdate();
+				}
+			}
+			return new Outcome<>(0, () -> {
+			});
+		});
+		this.mergedSeq = upTo;
+		this.journal.merged(upTo);
+	}
+
+	/**
+	 * Run work in a transaction, retrying it when DuckDB reports a write conflict with
+	 * another connection; after the commit, run the work's follow-up.
+	 */
+	private <T> T inTransaction(SqlWork<Outcome<T>> work) throws SQLException {
+		for (int attempt = 1;; attempt++) {
+			execute("BEGIN TRANSACTION");
+			Outcome<T> outcome;
+			try {
+				outcome = work.run();
+				execute("COMMIT");
+			}
+			catch (SQLException ex) {
+				rollback();
+				if (attempt < CONFLICT_ATTEMPTS && isConflict(ex)) {
+					backOff(attempt);
+					continue;
+				}
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				rollback();
+				throw ex;
+			}
+			outcome.afterCommit().run();
+			return outcome.result();
+		}
+	}
+
+	static boolean isConflict(SQLException ex) {
+		String message = ex.getMessage();
+		return message != null && message.contains("Conflict on");
+	}
+
+	private static void backOff(int attempt) throws SQLException {
+		try {
+			Thread.sleep(attempt * 2L);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("Interrupted while retrying a write conflict", ex);
+		}
+	}
+
+	private void rollback() {
+		try {
+			execute("ROLLBACK");
+		}
+		catch (SQLException ex) {
+			logger.debug("Rollback failed; DuckDB ends a failed transaction itself", ex);
+		}
+	}
+
+	private void execute(String statement) throws SQLException {
+		try (Statement stmt = this.connection.createStatement()) {
+			stmt.execute(statement);
+		}
+	}
+
+	private void submit(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closing: the last merge runs in close()
+		}
+	}
+
+	private <T> T call(Callable<T> task) {
+		Future<T> future;
+		try {
+			future = this.executor.submit(task);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new IllegalStateException("TaskStorage is closed", ex);
+		}
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskStorageException("Interrupted while waiting for the task table", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new TaskStorageException("The task table could not be changed: " + cause.getMessage(), cause);
+		}
+	}
+
+	@FunctionalInterface
+	private interface SqlWork<T> {
+
+		T run() throws SQLException;
+
+	}
+
+	/**
+	 * What a transaction returns, and what to do once it has committed.
+	 */
+	private record Outcome<T>(T result, Runnable afterCommit) {
+
+	}
+
+}

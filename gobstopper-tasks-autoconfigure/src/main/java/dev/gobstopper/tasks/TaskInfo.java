@@ -1,0 +1,339 @@
+package dev.gobstopper.tasks;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything recorded about one task, from creation through completion.
+ * <p>
+ * The constructor rejects what can never be stored with an {@link IllegalArgumentException}
+ * naming the field. Timestamps are truncated to microseconds, the precision DuckDB keeps, so
+ * a task read back equals the task saved. {@code result}, {@code args} and {@code kwargs}
+ * hold JSON values: maps, lists, strings, numbers, booleans, {@code null}, or objects
+ * Jackson can write; they read back as plain maps, lists and scalars.
+ *
+ * @param id the unique id
+ * @param name the name of the task function
+ * @param category the queue the task belongs to
+ * @param priority how urgent the task is
+ * @param status the life-cycle state
+ * @param createdAt when the task was created
+ * @param startedAt when execution began, or {@code null}
+ * @param completedAt when execution finished, or {@code null}
+ * @param elapsedSeconds how long execution took
+ * @param result the JSON value the task returned, or {@code null}
+ * @param error the error message of a failed task, or {@code null}
+ * @param retryCount the retries made so far
+ * @param maxRetries the retries allowed
+ * @param args the positional arguments, as JSON values
+ * @param kwargs the keyword arguments, as JSON values
+ * @param progress the percentage done, from 0 to 100
+ * @param progressMessage a human-readable progress message
+ */
+public record TaskInfo(String id, String name, String category, TaskPriority priority, TaskStatus status,
+		Instant createdAt, @Nullable Instant startedAt, @Nullable Instant completedAt, double elapsedSeconds,
+		@Nullable Object result, @Nullable String error, int retryCount, int maxRetries, List<@Nullable Object> args,
+		Map<String, @Nullable Object> kwargs, double progress, String progressMessage) {
+
+	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+	public TaskInfo {
+		id = requireKey("id", id);
+		name = requireKey("name", name);
+		category = requireKey("category", category);
+		requireNonNull("priority", priority);
+		requireNonNull("status", status);
+		createdAt = timestamp("createdAt", requireNonNull("createdAt", createdAt));
+		startedAt = (startedAt != null) ? timestamp("startedAt", startedAt) : null;
+		completedAt = (completedAt != null) ? timestamp("completedAt", completedAt) : null;
+		elapsedSeconds = requireFinite("elapsedSeconds", elapsedSeconds);
+		if (elapsedSeconds < 0) {
+			throw new IllegalArgumentException("elapsedSeconds must not be negative, got " + elapsedSeconds);
+		}
+		if (error != null) {
+			Text.requireWellFormed("error", error);
+		}
+		requireNotNegative("retryCount", retryCount);
+		requireNotNegative("maxRetries", maxRetries);
+		args = (args != null) ? Collections.unmodifiableList(new ArrayList<>(args)) : List.of();
+		kwargs = (kwargs != null) ? copyOf(kwargs) : Map.of();
+		progress = requireFinite("progress", progress);
+		if (progress < 0 || progress > 100) {
+			throw new IllegalArgumentException("progress must be between 0 and 100, got " + progress);
+		}
+		progressMessage = (progressMessage != null) ? Text.requireWellFormed("progressMessage", progressMessage) : "";
+	}
+
+	/**
+	 * Return a builder with the defaults: a random UUID id, {@link TaskPriority#NORMAL},
+	 * {@link TaskStatus#PENDING}, created now, no arguments and an empty progress message.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return a builder that starts from this task's values.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * Return whether the task is being executed ({@link TaskStatus#STARTED}).
+	 * @return whether the task is running
+	 */
+	public boolean isRunning() {
+		return this.status == TaskStatus.STARTED;
+	}
+
+	/**
+	 * Return whether the task has reached a terminal state.
+	 * @return whether the task is completed
+	 * @see TaskStatus#isTerminal()
+	 */
+	public boolean isCompleted() {
+		return this.status.isTerminal();
+	}
+
+	/**
+	 * Describe the task without its payload: result, error, args and kwargs may hold users'
+	 * data and are left out.
+	 */
+	@Override
+	public String toString() {
+		return "TaskInfo[id=" + this.id + ", name=" + this.name + ", category=" + this.category + ", priority="
+				+ this.priority + ", status=" + this.status + ", createdAt=" + this.createdAt + ", startedAt="
+				+ this.startedAt + ", completedAt=" + this.completedAt + ", elapsedSeconds=" + this.elapsedSeconds
+				+ ", retryCount=" + this.retryCount + ", maxRetries=" + this.maxRetries + ", progress=" + this.progress
+				+ "]";
+	}
+
+	private static String requireKey(String field, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(field + " must not be blank");
+		}
+		if (value.length() > TaskLimits.MAX_KEY_LENGTH) {
+			throw new IllegalArgumentException(field + " is " + value.length() + " characters long, more than the limit of "
+					+ TaskLimits.MAX_KEY_LENGTH);
+		}
+		return Text.requireWellFormed(field, value);
+	}
+
+	private static <T> T requireNonNull(String field, @Nullable T value) {
+		if (value == null) {
+			throw new IllegalArgumentException(field + " must not be null");
+		}
+		return value;
+	}
+
+	private static Instant timestamp(String field, Instant value) {
+		if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+			throw new IllegalArgumentException(field + " must lie between years 1 and 9999, got " + value);
+		}
+		return value.truncatedTo(ChronoUnit.MICROS);
+	}
+
+	private static double requireFinite(String field, double value) {
+		if (!Double.isFinite(value)) {
+			throw new IllegalArgumentException(field + " must be a finite number, got " + value);
+		}
+		return value + 0.0; // folds -0.0 into 0.0
+	}
+
+	private static void requireNotNegative(String field, int value) {
+		if (value < 0) {
+			throw new IllegalArgumentException(field + " must not be negative, got " + value);
+		}
+	}
+
+	private static Map<String, @Nullable Object> copyOf(Map<String, ? extends @Nullable Object> kwargs) {
+		Map<String, @Nullable Object> copy = new LinkedHashMap<>(kwargs);
+		if (copy.containsKey(null)) {
+			throw new IllegalArgumentException("kwargs must not contain a null key");
+		}
+		return Collections.unmodifiableMap(copy);
+	}
+
+	/**
+	 * Builds a {@link TaskInfo}, one method per component.
+	 */
+	public static final class Builder {
+
+		private String id;
+
+		private String name;
+
+		private String category;
+
+		private TaskPriority priority;
+
+		private TaskStatus status;
+
+		private Instant createdAt;
+
+		private @Nullable Instant startedAt;
+
+		private @Nullable Instant completedAt;
+
+		private double elapsedSeconds;
+
+		private @Nullable Object result;
+
+		private @Nullable String error;
+
+		private int retryCount;
+
+		private int maxRetries;
+
+		private List<@Nullable Object> args;
+
+		private Map<String, @Nullable Object> kwargs;
+
+		private double progress;
+
+		private String progressMessage;
+
+		private Builder() {
+			this.id = UUID.randomUUID().toString();
+			this.priority = TaskPriority.NORMAL;
+			this.status = TaskStatus.PENDING;
+			this.createdAt = Instant.now();
+			this.args = List.of();
+			this.kwargs = Map.of();
+			this.progressMessage = "";
+		}
+
+		private Builder(TaskInfo task) {
+			this.id = task.id;
+			this.name = task.name;
+			this.category = task.category;
+			this.priority = task.priority;
+			this.status = task.status;
+			this.createdAt = task.createdAt;
+			this.startedAt = task.startedAt;
+			this.completedAt = task.completedAt;
+			this.elapsedSeconds = task.elapsedSeconds;
+			this.result = task.result;
+			this.error = task.error;
+			this.retryCount = task.retryCount;
+			this.maxRetries = task.maxRetries;
+			this.args = task.args;
+			this.kwargs = task.kwargs;
+			this.progress = task.progress;
+			this.progressMessage = task.progressMessage;
+		}
+
+		public Builder id(String id) {
+			this.id = id;
+			return this;
+		}
+
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		public Builder category(String category) {
+			this.category = category;
+			return this;
+		}
+
+		public Builder priority(TaskPriority priority) {
+			this.priority = priority;
+			return this;
+		}
+
+		public Builder status(TaskStatus status) {
+			this.status = status;
+			return this;
+		}
+
+		public Builder createdAt(Instant createdAt) {
+			this.createdAt = createdAt;
+			return this;
+		}
+
+		public Builder startedAt(@Nullable Instant startedAt) {
+			this.startedAt = startedAt;
+			return this;
+		}
+
+		public Builder completedAt(@Nullable Instant completedAt) {
+			this.completedAt = completedAt;
+			return this;
+		}
+
+		public Builder elapsedSeconds(double elapsedSeconds) {
+			this.elapsedSeconds = elapsedSeconds;
+			return this;
+		}
+
+		public Builder result(@Nullable Object result) {
+			this.result = result;
+			return this;
+		}
+
+		public Builder error(@Nullable String error) {
+			this.error = error;
+			return this;
+		}
+
+		public Builder retryCount(int retryCount) {
+			this.retryCount = retryCount;
+			return this;
+		}
+
+		public Builder maxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+			return this;
+		}
+
+		@SuppressWarnings("unchecked")
+		public Builder args(List<? extends @Nullable Object> args) {
+			this.args = (List<@Nullable Object>) args;
+			return this;
+		}
+
+		@SuppressWarnings("unchecked")
+		public Builder kwargs(Map<String, ? extends @Nullable Object> kwargs) {
+			this.kwargs = (Map<String, @Nullable Object>) kwargs;
+			return this;
+		}
+
+		public Builder progress(double progress) {
+			this.progress = progress;
+			return this;
+		}
+
+		public Builder progressMessage(String progressMessage) {
+			this.progressMessage = progressMessage;
+			return this;
+		}
+
+		/**
+		 * Build the task.
+		 * @return the task
+		 * @throws IllegalArgumentException if a value can never be stored
+		 */
+		public TaskInfo build() {
+			return new TaskInfo(this.id, this.name, this.category, this.priority, this.status, this.createdAt,
+					this.startedAt, this.completedAt, this.elapsedSeconds, this.result, this.error, this.retryCount,
+					this.maxRetries, this.args, this.kwargs, this.progress, this.progressMessage);
+		}
+
+	}
+
+}

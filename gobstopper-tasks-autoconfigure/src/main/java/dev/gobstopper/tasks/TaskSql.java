@@ -1,0 +1,196 @@
+package dev.gobstopper.tasks;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL of the storage, formatted once for its table.
+ * <p>
+ * Saves are appended to a journal table beside the task table and merged into it in the
+ * background; see {@link DuckDbTaskStorage}.
+ */
+final class TaskSql {
+
+	/** The columns of the task table, in the order Gobstopper's Python original defines them. */
+	static final List<String> COLUMNS = List.of("id", "name", "category", "priority", "status", "created_at",
+			"started_at", "completed_at", "elapsed_seconds", "result", "error", "retry_count", "max_retries", "args",
+			"kwargs", "progress", "progress_message");
+
+	/** The column types as DuckDB reports them, in the order of {@link #COLUMNS}. */
+	static final List<String> COLUMN_TYPES = List.of("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR",
+			"TIMESTAMP", "TIMESTAMP", "TIMESTAMP", "DOUBLE", "JSON", "VARCHAR", "INTEGER", "INTEGER", "JSON", "JSON",
+			"DOUBLE", "VARCHAR");
+
+	static final String TERMINAL_STATUSES = "('success', 'failed', 'cancelled')";
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,54}");
+
+	private static final String COLUMN_LIST = String.join(", ", COLUMNS);
+
+	private static final String CREATE_TABLE = """
+			CREATE TABLE IF NOT EXISTS %s (
+			    id VARCHAR PRIMARY KEY,
+			    name VARCHAR NOT NULL,
+			    category VARCHAR NOT NULL,
+			    priority INTEGER NOT NULL,
+			    status VARCHAR NOT NULL,
+			    created_at TIMESTAMP NOT NULL,
+			    started_at TIMESTAMP,
+			    completed_at TIMESTAMP,
+			    elapsed_seconds DOUBLE,
+			    result JSON,
+			    error TEXT,
+			    retry_count INTEGER DEFAULT 0,
+			    max_retries INTEGER DEFAULT 0,
+			    args JSON,
+			    kwargs JSON,
+			    progress DOUBLE DEFAULT 0.0,
+			    progress_message VARCHAR DEFAULT ''
+			)""";
+
+	private static final String CREATE_JOURNAL = """
+			CREATE TABLE IF NOT EXISTS %s (
+			    seq BIGINT NOT NULL,
+			    id VARCHAR NOT NULL,
+			    name VARCHAR NOT NULL,
+			    category VARCHAR NOT NULL,
+			    priority INTEGER NOT NULL,
+			    status VARCHAR NOT NULL,
+			    created_at TIMESTAMP NOT NULL,
+			    started_at TIMESTAMP,
+			    completed_at TIMESTAMP,
+			    elapsed_seconds DOUBLE,
+			    result JSON,
+			    error TEXT,
+			    retry_count INTEGER,
+			    max_retries INTEGER,
+			    args JSON,
+			    kwargs JSON,
+			    progress DOUBLE,
+			    progress_message VARCHAR
+			)""";
+
+	private static final String LATEST_JOURNAL_ROWS = "QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1";
+
+	final String table;
+
+	final String journal;
+
+	final String createTable;
+
+	final String createJournal;
+
+	final String selectById;
+
+	final String selectJournalById;
+
+	final String maxJournalSeq;
+
+	final String mergeJournal;
+
+	final String deleteMergedJournal;
+
+	final String deleteJournalById;
+
+	final String deleteById;
+
+	final String countExpired;
+
+	final String deleteExpired;
+
+	private final String[] pages = new String[8];
+
+	/**
+	 * Create the SQL for the given table.
+	 * @param table a plain SQL identifier
+	 * @throws IllegalArgumentException if the name is not a plain SQL identifier
+	 */
+	TaskSql(String table) {
+		this.table = requireTableName(table);
+		this.journal = table + "_journal";
+		String quotedTable = quote(this.table);
+		String quotedJournal = quote(this.journal);
+		this.createTable = CREATE_TABLE.formatted(quotedTable);
+		this.createJournal = CREATE_JOURNAL.formatted(quotedJournal);
+		this.selectById = "SELECT " + COLUMN_LIST + " FROM " + quotedTable + " WHERE id = ?";
+		this.selectJournalById = "SELECT " + COLUMN_LIST + " FROM " + quotedJournal
+				+ " WHERE id = ? ORDER BY seq DESC LIMIT 1";
+		this.maxJournalSeq = "SELECT coalesce(max(seq), 0) FROM " + quotedJournal;
+		this.mergeJournal = "INSERT INTO " + quotedTable + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST + " FROM "
+				+ quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS + " ON CONFLICT (id) DO UPDATE SET "
+				+ COLUMNS.stream().skip(1).map((column) -> column + " = EXCLUDED." + column)
+					.collect(Collectors.joining(", "));
+		this.deleteMergedJournal = "DELETE FROM " + quotedJournal + " WHERE seq <= ?";
+		this.deleteJournalById = "DELETE FROM " + quotedJournal + " WHERE id = ? RETURNING seq";
+		this.deleteById = "DELETE FROM " + quotedTable + " WHERE id = ?";
+		String expired = " WHERE status IN " + TERMINAL_STATUSES + " AND completed_at < ?";
+		this.countExpired = "SELECT count(*) FROM " + quotedTable + expired;
+		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
+		for (int i = 0; i < this.pages.length; i++) {
+			this.pages[i] = buildPage((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
+		}
+	}
+
+	/**
+	 * Return the name if it is a plain SQL identifier, short enough to take the journal
+	 * suffix.
+	 * @param table the name
+	 * @return the name
+	 * @throws IllegalArgumentException if it is not
+	 */
+	static String requireTableName(String table) {
+		if (!IDENTIFIER.matcher(table).matches()) {
+			throw new IllegalArgumentException("'" + table + "' is not a plain SQL identifier: use at most 55 letters, "
+					+ "digits and underscores, not starting with a digit");
+		}
+		return table;
+	}
+
+	/**
+	 * Return the query for one page of tasks, newest first. Its parameters are the category
+	 * (when filtered), the status (when filtered), then limit and offset; when the journal
+	 * holds rows not yet merged, the filters come twice, first for the journal, then for
+	 * the table.
+	 * @param byCategory whether to filter by category
+	 * @param byStatus whether to filter by status
+	 * @param withJournal whether to read rows not yet merged from the journal
+	 * @return the query
+	 */
+	String page(boolean byCategory, boolean byStatus, boolean withJournal) {
+		return this.pages[(byCategory ? 1 : 0) | (byStatus ? 2 : 0) | (withJournal ? 4 : 0)];
+	}
+
+	private String buildPage(boolean byCategory, boolean byStatus, boolean withJournal) {
+		String filters = filters(byCategory, byStatus);
+		String order = " ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
+		if (!withJournal) {
+			return "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters) + order;
+		}
+		String journalNotMerged = "NOT EXISTS (SELECT 1 FROM " + quote(this.journal) + " j WHERE j.id = t.id)";
+		return "WITH latest AS (SELECT " + COLUMN_LIST + " FROM " + quote(this.journal) + " " + LATEST_JOURNAL_ROWS
+				+ ") SELECT " + COLUMN_LIST + " FROM latest" + where(filters) + " UNION ALL SELECT " + COLUMN_LIST
+				+ " FROM " + quote(this.table) + " t" + where(filters.isEmpty() ? journalNotMerged
+						: filters + " AND " + journalNotMerged)
+				+ order;
+	}
+
+	private static String filters(boolean byCategory, boolean byStatus) {
+		if (byCategory && byStatus) {
+			return "category = ? AND status = ?";
+		}
+		if (byCategory) {
+			return "category = ?";
+		}
+		return byStatus ? "status = ?" : "";
+	}
+
+	private static String where(String filters) {
+		return filters.isEmpty() ? "" : " WHERE " + filters;
+	}
+
+	static String quote(String identifier) {
+		return '"' + identifier + '"';
+	}
+
+}

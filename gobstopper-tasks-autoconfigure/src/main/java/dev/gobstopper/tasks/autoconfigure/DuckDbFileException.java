@@ -1,0 +1,41 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import dev.gobstopper.tasks.TaskStorageException;
+
+/**
+ * The DuckDB file of the task storage could not be opened.
+ */
+final class DuckDbFileException extends TaskStorageException {
+
+	private final Reason reason;
+
+	private final String path;
+
+	DuckDbFileException(Reason reason, String path, String detail, Throwable cause) {
+		super("Could not open the task storage file '" + path + "': " + detail, cause);
+		this.reason = reason;
+		this.path = path;
+	}
+
+	Reason getReason() {
+		return this.reason;
+	}
+
+	String getPath() {
+		return this.path;
+	}
+
+	enum Reason {
+
+		/** Another process holds the file's lock. */
+		LOCKED,
+
+		/** The file or its folder cannot be created or written. */
+		NOT_WRITABLE,
+
+		/** The file is not a DuckDB database, or is damaged. */
+		NOT_A_DATABASE
+
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.gobstopper.tasks.DuckDbTaskStorage;
+import dev.gobstopper.tasks.TaskStorage;
+import org.duckdb.DuckDBConnection;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of a {@link TaskStorage} on an embedded
+ * DuckDB file. The storage keeps a DuckDB data source of its own, so the application's own
+ * data source, if any, is left alone.
+ */
+@AutoConfiguration(before = TaskSchedulingAutoConfiguration.class)
+@ConditionalOnClass({ DuckDBConnection.class, AbstractDataSource.class })
+@ConditionalOnBooleanProperty(name = "gobstopper.tasks.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TaskStorageProperties.class)
+public final class TaskStorageAutoConfiguration {
+
+	@Bean(defaultCandidate = false)
+	@TaskStorageDataSource
+	@ConditionalOnMissingBean(value = TaskStorage.class, annotation = TaskStorageDataSource.class)
+	DuckDbDataSource taskStorageDataSource(TaskStorageProperties properties) {
+		TaskStorageProperties.Duckdb duckdb = properties.getDuckdb();
+		if (duckdb.getThreads() < 1) {
+			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.duckdb.threads",
+					duckdb.getThreads(), "DuckDB needs at least one thread");
+		}
+		if (duckdb.getMemoryLimit().toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.duckdb.memory-limit",
+					duckdb.getMemoryLimit(), "The memory limit must be positive");
+		}
+		return new DuckDbDataSource(properties.getDbPath(), duckdb.getMemoryLimit(), duckdb.getThreads(),
+				duckdb.getStorageCompatibilityVersion());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TaskStorage.class)
+	DuckDbTaskStorage taskStorage(@TaskStorageDataSource ObjectProvider<DataSource> dataSource,
+			TaskStorageProperties properties) {
+		DuckDbTaskStorage.Builder builder = DuckDbTaskStorage.builder(dataSource.getObject())
+			.initializeSchema(properties.getInitializeSchema() == TaskStorageProperties.InitializeSchema.ALWAYS);
+		try {
+			builder.tableName(properties.getTableName());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.table-name",
+					properties.getTableName(), ex.getMessage());
+		}
+		return builder.build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(TaskStorage.class)
+	@ConditionalOnBooleanProperty(name = "gobstopper.tasks.cleanup.enabled", matchIfMissing = true)
+	@EnableScheduling
+	static class CleanupConfiguration {
+
+		@Bean
+		TaskStorageCleanup taskStorageCleanup(TaskStorage taskStorage, TaskStorageProperties properties) {
+			return new TaskStorageCleanup(taskStorage, properties.getCleanup().getRetention());
+		}
+
+	}
+
+}

@@ -1,0 +1,185 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for the DuckDB task storage.
+ */
+@ConfigurationProperties("gobstopper.tasks")
+public class TaskStorageProperties {
+
+	/**
+	 * Whether to auto-configure the task storage. When false, no storage is created and no
+	 * file is opened.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Path of the DuckDB database file, or ":memory:" for an in-memory database. Missing
+	 * parent folders are created.
+	 */
+	private String dbPath = "gobstopper_tasks.duckdb";
+
+	/**
+	 * Name of the task table: a plain SQL identifier. Saves are journaled in the table of
+	 * that name with a "_journal" suffix.
+	 */
+	private String tableName = "tasks";
+
+	/**
+	 * When to create the tables: "always" creates missing tables at startup, "never"
+	 * expects them to exist.
+	 */
+	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
+
+	private final Cleanup cleanup = new Cleanup();
+
+	private final Duckdb duckdb = new Duckdb();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getDbPath() {
+		return this.dbPath;
+	}
+
+	public void setDbPath(String dbPath) {
+		this.dbPath = dbPath;
+	}
+
+	public String getTableName() {
+		return this.tableName;
+	}
+
+	public void setTableName(String tableName) {
+		this.tableName = tableName;
+	}
+
+	public InitializeSchema getInitializeSchema() {
+		return this.initializeSchema;
+	}
+
+	public void setInitializeSchema(InitializeSchema initializeSchema) {
+		this.initializeSchema = initializeSchema;
+	}
+
+	public Cleanup getCleanup() {
+		return this.cleanup;
+	}
+
+	public Duckdb getDuckdb() {
+		return this.duckdb;
+	}
+
+	/**
+	 * When the task storage creates its tables.
+	 */
+	public enum InitializeSchema {
+
+		/** Create missing tables at startup. */
+		ALWAYS,
+
+		/** Never create tables; they must exist. */
+		NEVER
+
+	}
+
+	public static class Cleanup {
+
+		/**
+		 * Whether to delete old finished tasks on a schedule.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Cron expression of the cleanup schedule, in the server's time zone; "-" disables
+		 * it.
+		 */
+		private String cron = "0 0 3 * * *";
+
+		/**
+		 * How long finished tasks are kept after they completed.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(String cron) {
+			this.cron = cron;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+	}
+
+	public static class Duckdb {
+
+		/**
+		 * Most memory DuckDB may use for the task database, instead of DuckDB's default of
+		 * 80% of the machine's RAM.
+		 */
+		private DataSize memoryLimit = DataSize.ofMegabytes(256);
+
+		/**
+		 * Threads DuckDB may use for one query, instead of DuckDB's default of every core.
+		 */
+		private int threads = 1;
+
+		/**
+		 * DuckDB storage format of files the storage creates. The default "v1.0.0" keeps
+		 * new files readable by DuckDB 1.x, as Gobstopper's Python users run it. Existing
+		 * files keep their format.
+		 */
+		private String storageCompatibilityVersion = "v1.0.0";
+
+		public DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public String getStorageCompatibilityVersion() {
+			return this.storageCompatibilityVersion;
+		}
+
+		public void setStorageCompatibilityVersion(String storageCompatibilityVersion) {
+			this.storageCompatibilityVersion = storageCompatibilityVersion;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the DuckDB task storage.
+ */
+@NullMarked
+package dev.gobstopper.tasks.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
