@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * one group per commit, by a single writer thread. A caller returns once its group has
  * committed.</li>
  * <li>A maintenance thread merges the journal into the task table in large batches, and
- * runs deletes and cleanup. Reads look in the journal for tasks it holds unmerged.</li>
+ * runs deletes and cleanup. Until a save is merged, reads find it in the journal.</li>
  * </ul>
  * {@link #close()} commits every accepted save, merges the journal and releases the
  * connections. A journal left by a crash is merged at the next start.
@@ -114,14 +114,16 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		if (taskId.length() > TaskLimits.MAX_KEY_LENGTH) {
 			return Optional.empty();
 		}
+		TaskRow unmerged = this.journal.unmergedRow(taskId);
+		if (unmerged != null) {
+			return Optional.of(this.codec.decode(unmerged));
+		}
 		return read("Could not read task '" + taskId + "'", (session) -> {
-			if (this.journal.unmergedSeq(taskId) != null) {
-				Optional<TaskInfo> unmerged = first(session.prepare(this.sql.selectJournalById), taskId);
-				if (unmerged.isPresent()) {
-					return unmerged;
-				}
+			PreparedStatement statement = session.prepare(this.sql.selectById);
+			statement.setString(1, taskId);
+			try (ResultSet rs = statement.executeQuery()) {
+				return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
 			}
-			return first(session.prepare(this.sql.selectById), taskId);
 		});
 	}
 
@@ -151,7 +153,7 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 			statement.setLong(parameter++, limit);
 			statement.setLong(parameter, offset);
 			try (ResultSet rs = statement.executeQuery()) {
-				return this.codec.readAll(rs);
+				return TaskCodec.readRows(rs).stream().map(this.codec::decode).toList();
 			}
 		});
 	}
@@ -222,14 +224,6 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		}
 		catch (SQLException ex) {
 			throw new TaskStorageException(failure + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	private Optional<TaskInfo> first(PreparedStatement statement, String taskId) throws SQLException {
-		statement.setString(1, taskId);
-		try (ResultSet rs = statement.executeQuery()) {
-			List<TaskInfo> tasks = this.codec.readAll(rs);
-			return tasks.isEmpty() ? Optional.empty() : Optional.of(tasks.get(0));
 		}
 	}
 

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * DuckDB pays per statement and per commit, not per row, so appending a group costs about
  * as much as appending one row. Every journal row carries a sequence number in call order;
  * the latest per id is the task's state until {@link TableMaintenance} merges it into the
- * task table. The journal remembers, per id, the newest sequence number not yet merged, so
- * reads know where to look.
+ * task table. Until then the journal also keeps that row in memory, so reads of a task
+ * saved moments ago need no query.
  */
 final class Journal {
 
@@ -39,7 +39,7 @@ final class Journal {
 
 	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
 
-	private final Map<String, Long> unmerged = new ConcurrentHashMap<>();
+	private final Map<String, Unmerged> unmerged = new ConcurrentHashMap<>();
 
 	private final DuckDBConnection connection;
 
@@ -96,11 +96,11 @@ final class Journal {
 	}
 
 	/**
-	 * Return the newest unmerged sequence number of the task, if the journal holds a state
-	 * of it that the task table does not have yet.
+	 * Return the task's newest committed row, if the task table does not have it yet.
 	 */
-	@Nullable Long unmergedSeq(String id) {
-		return this.unmerged.get(id);
+	@Nullable TaskRow unmergedRow(String id) {
+		Unmerged entry = this.unmerged.get(id);
+		return (entry != null) ? entry.row : null;
 	}
 
 	boolean hasUnmerged() {
@@ -115,14 +115,14 @@ final class Journal {
 	 * Forget the unmerged states up to the given sequence number, now in the task table.
 	 */
 	void merged(long upToSeq) {
-		this.unmerged.values().removeIf((seq) -> seq <= upToSeq);
+		this.unmerged.values().removeIf((entry) -> entry.seq <= upToSeq);
 	}
 
 	/**
 	 * Forget the unmerged states of a task up to the given sequence number, now deleted.
 	 */
 	void deleted(String id, long upToSeq) {
-		this.unmerged.computeIfPresent(id, (key, seq) -> (seq <= upToSeq) ? null : seq);
+		this.unmerged.computeIfPresent(id, (key, entry) -> (entry.seq <= upToSeq) ? null : entry);
 	}
 
 	/**
@@ -222,7 +222,7 @@ final class Journal {
 		seq = firstSeq;
 		for (Write write : group) {
 			for (TaskRow row : write.rows) {
-				this.unmerged.put(row.id(), seq++);
+				this.unmerged.put(row.id(), new Unmerged(seq++, row));
 			}
 		}
 		this.committedSeq = seq - 1;
@@ -271,6 +271,10 @@ final class Journal {
 		this.queue.drainTo(left);
 		IllegalStateException stopped = new IllegalStateException("TaskStorage is closed: the journal writer stopped");
 		left.forEach((write) -> write.fail(stopped));
+	}
+
+	private record Unmerged(long seq, TaskRow row) {
+
 	}
 
 	/**

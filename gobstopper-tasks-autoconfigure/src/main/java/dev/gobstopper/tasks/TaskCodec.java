@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +23,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.lang.Contract;
 
 /**
  * Turns tasks into rows and rows back into tasks.
@@ -98,23 +100,27 @@ final class TaskCodec {
 	}
 
 	/**
-	 * Read the tasks of a result set, finding the columns by name.
+	 * Read the rows of a result set, finding the columns by name.
 	 * @param rs the result set, before its first row
-	 * @return the tasks
+	 * @return the rows
 	 * @throws SQLException if the result set cannot be read
-	 * @throws TaskStorageException if a stored row cannot be read as a task
 	 */
-	List<TaskInfo> readAll(ResultSet rs) throws SQLException {
+	static List<TaskRow> readRows(ResultSet rs) throws SQLException {
 		int[] at = columnIndexes(rs.getMetaData());
-		List<TaskInfo> tasks = new ArrayList<>();
+		List<TaskRow> rows = new ArrayList<>();
 		while (rs.next()) {
-			tasks.add(read(rs, at));
+			rows.add(new TaskRow(rs.getString(at[0]), rs.getString(at[1]), rs.getString(at[2]), rs.getInt(at[3]),
+					rs.getString(at[4]), rs.getObject(at[5], LocalDateTime.class),
+					rs.getObject(at[6], LocalDateTime.class), rs.getObject(at[7], LocalDateTime.class),
+					rs.getDouble(at[8]), rs.getString(at[9]), rs.getString(at[10]), rs.getInt(at[11]),
+					rs.getInt(at[12]), rs.getString(at[13]), rs.getString(at[14]), rs.getDouble(at[15]),
+					rs.getString(at[16])));
 		}
-		return tasks;
+		return rows;
 	}
 
 	private static int[] columnIndexes(ResultSetMetaData metaData) throws SQLException {
-		Map<String, Integer> byName = new LinkedHashMap<>();
+		Map<String, Integer> byName = new HashMap<>();
 		for (int i = 1; i <= metaData.getColumnCount(); i++) {
 			byName.put(metaData.getColumnLabel(i).toLowerCase(Locale.ROOT), i);
 		}
@@ -129,18 +135,22 @@ final class TaskCodec {
 		return at;
 	}
 
-	private TaskInfo read(ResultSet rs, int[] at) throws SQLException {
-		String id = rs.getString(at[0]);
+	/**
+	 * Decode a row into a task.
+	 * @param row the row
+	 * @return the task
+	 * @throws TaskStorageException if the row cannot be read as a task
+	 */
+	TaskInfo decode(TaskRow row) {
+		String id = row.id();
 		try {
-			return new TaskInfo(id, rs.getString(at[1]), rs.getString(at[2]),
-					column(id, "priority", () -> TaskPriority.fromValue(rs.getInt(at[3]))),
-					column(id, "status", () -> TaskStatus.fromValue(rs.getString(at[4]))),
-					instant(rs.getObject(at[5], LocalDateTime.class)), instant(rs.getObject(at[6], LocalDateTime.class)),
-					instant(rs.getObject(at[7], LocalDateTime.class)), rs.getDouble(at[8]),
-					column(id, "result", () -> readJson(rs.getString(at[9]), Object.class)), rs.getString(at[10]),
-					rs.getInt(at[11]), rs.getInt(at[12]), column(id, "args", () -> readArgs(rs.getString(at[13]))),
-					column(id, "kwargs", () -> readKwargs(rs.getString(at[14]))), rs.getDouble(at[15]),
-					rs.getString(at[16]));
+			return new TaskInfo(id, row.name(), row.category(),
+					column(id, "priority", () -> TaskPriority.fromValue(row.priority())),
+					column(id, "status", () -> TaskStatus.fromValue(row.status())), instant(row.createdAt()),
+					instant(row.startedAt()), instant(row.completedAt()), row.elapsedSeconds(),
+					column(id, "result", () -> readJson(row.result(), Object.class)), row.error(), row.retryCount(),
+					row.maxRetries(), column(id, "args", () -> readArgs(row.args())),
+					column(id, "kwargs", () -> readKwargs(row.kwargs())), row.progress(), row.progressMessage());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new TaskStorageException("Stored task '" + id + "' cannot be read: " + ex.getMessage(), ex);
@@ -169,7 +179,7 @@ final class TaskCodec {
 		return (Map<String, @Nullable Object>) value;
 	}
 
-	private static <T> T column(@Nullable String id, String column, ColumnReader<T> reader) throws SQLException {
+	private static <T> T column(String id, String column, ColumnReader<T> reader) {
 		try {
 			return reader.read();
 		}
@@ -181,16 +191,18 @@ final class TaskCodec {
 		}
 	}
 
-	private static TaskStorageException unreadable(@Nullable String id, String column, @Nullable String reason,
+	private static TaskStorageException unreadable(String id, String column, @Nullable String reason,
 			Exception cause) {
 		return new TaskStorageException("Stored task '" + id + "' has an unreadable " + column + " column: " + reason,
 				cause);
 	}
 
+	@Contract("!null -> !null")
 	private static @Nullable LocalDateTime utc(@Nullable Instant instant) {
 		return (instant != null) ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
 	}
 
+	@Contract("!null -> !null")
 	private static @Nullable Instant instant(@Nullable LocalDateTime utc) {
 		return (utc != null) ? utc.toInstant(ZoneOffset.UTC) : null;
 	}
@@ -198,7 +210,7 @@ final class TaskCodec {
 	@FunctionalInterface
 	private interface ColumnReader<T> {
 
-		T read() throws SQLException, JsonProcessingException;
+		T read() throws JsonProcessingException;
 
 	}
 

@@ -7,12 +7,13 @@ import org.duckdb.DuckDBAppender;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task encoded as the values of its row: timestamps in UTC, JSON as text.
+ * A task as the values of its row: timestamps in UTC, JSON as text. Rows written by
+ * Gobstopper's Python original may hold nulls where this storage writes values.
  */
 record TaskRow(String id, String name, String category, int priority, String status, LocalDateTime createdAt,
-		@Nullable LocalDateTime startedAt, @Nullable LocalDateTime completedAt, double elapsedSeconds, String result,
-		@Nullable String error, int retryCount, int maxRetries, String args, String kwargs, double progress,
-		String progressMessage) {
+		@Nullable LocalDateTime startedAt, @Nullable LocalDateTime completedAt, double elapsedSeconds,
+		@Nullable String result, @Nullable String error, int retryCount, int maxRetries, @Nullable String args,
+		@Nullable String kwargs, double progress, @Nullable String progressMessage) {
 
 	/**
 	 * Append the row to the journal, after the given sequence number.
@@ -32,23 +33,27 @@ record TaskRow(String id, String name, String category, int priority, String sta
 		appendNullable(appender, this.startedAt);
 		appendNullable(appender, this.completedAt);
 		appender.append(this.elapsedSeconds);
-		appender.append(this.result);
-		if (this.error != null) {
-			appender.append(this.error);
-		}
-		else {
-			appender.appendNull();
-		}
+		appendNullable(appender, this.result);
+		appendNullable(appender, this.error);
 		appender.append(this.retryCount);
 		appender.append(this.maxRetries);
-		appender.append(this.args);
-		appender.append(this.kwargs);
+		appendNullable(appender, this.args);
+		appendNullable(appender, this.kwargs);
 		appender.append(this.progress);
-		appender.append(this.progressMessage);
+		appendNullable(appender, this.progressMessage);
 		appender.endRow();
 	}
 
 	private static void appendNullable(DuckDBAppender appender, @Nullable LocalDateTime value) throws SQLException {
+		if (value != null) {
+			appender.append(value);
+		}
+		else {
+			appender.appendNull();
+		}
+	}
+
+	private static void appendNullable(DuckDBAppender appender, @Nullable String value) throws SQLException {
 		if (value != null) {
 			appender.append(value);
 		}

@@ -83,8 +83,6 @@ final class TaskSql {
 
 	final String selectById;
 
-	final String selectJournalById;
-
 	final String maxJournalSeq;
 
 	final String mergeJournal;
@@ -98,6 +96,18 @@ final class TaskSql {
 	final String countExpired;
 
 	final String deleteExpired;
+
+	final String countAll;
+
+	final String createRebuild;
+
+	final String copyUnexpiredToRebuild;
+
+	final String dropTable;
+
+	final String renameRebuild;
+
+	final String indexDefinitions;
 
 	private final String[] pages = new String[8];
 
@@ -114,8 +124,6 @@ final class TaskSql {
 		this.createTable = CREATE_TABLE.formatted(quotedTable);
 		this.createJournal = CREATE_JOURNAL.formatted(quotedJournal);
 		this.selectById = "SELECT " + COLUMN_LIST + " FROM " + quotedTable + " WHERE id = ?";
-		this.selectJournalById = "SELECT " + COLUMN_LIST + " FROM " + quotedJournal
-				+ " WHERE id = ? ORDER BY seq DESC LIMIT 1";
 		this.maxJournalSeq = "SELECT coalesce(max(seq), 0) FROM " + quotedJournal;
 		this.mergeJournal = "INSERT INTO " + quotedTable + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST + " FROM "
 				+ quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS + " ON CONFLICT (id) DO UPDATE SET "
@@ -127,6 +135,15 @@ final class TaskSql {
 		String expired = " WHERE status IN " + TERMINAL_STATUSES + " AND completed_at < ?";
 		this.countExpired = "SELECT count(*) FROM " + quotedTable + expired;
 		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
+		this.countAll = "SELECT count(*) FROM " + quotedTable;
+		String rebuild = table + "_rebuild";
+		this.createRebuild = CREATE_TABLE.replace("IF NOT EXISTS ", "").formatted(quote(rebuild));
+		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " SELECT " + COLUMN_LIST + " FROM "
+				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
+		this.dropTable = "DROP TABLE " + quotedTable;
+		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
+		this.indexDefinitions = "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database() "
+				+ "AND schema_name = current_schema() AND table_name = '" + table + "' AND sql IS NOT NULL";
 		for (int i = 0; i < this.pages.length; i++) {
 			this.pages[i] = buildPage((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
 		}
