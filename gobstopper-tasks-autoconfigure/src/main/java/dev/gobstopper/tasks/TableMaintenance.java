@@ -34,6 +34,9 @@ final class TableMaintenance {
 	/** Merging waits this long so that one merge takes many saves. */
 	static final long MERGE_DELAY_MILLIS = 100;
 
+	/** After a failed merge, the next one waits this long. */
+	static final long MERGE_RETRY_DELAY_MILLIS = 5_000;
+
 	/** Cleanup rebuilds the table when it deletes at least this many rows... */
 	static final int REBUILD_MIN_ROWS = 10_000;
 
@@ -81,12 +84,18 @@ final class TableMaintenance {
 				});
 			}
 		}
-		else if (this.mergeScheduled.compareAndSet(false, true)) {
+		else {
+			scheduleMerge(MERGE_DELAY_MILLIS);
+		}
+	}
+
+	private void scheduleMerge(long delayMillis) {
+		if (this.mergeScheduled.compareAndSet(false, true)) {
 			try {
 				this.executor.schedule(() -> {
 					this.mergeScheduled.set(false);
 					mergeQuietly();
-				}, MERGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+				}, delayMillis, TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				// Closing: the last merge runs in close()
@@ -212,7 +221,7 @@ final class TableMaintenance {
 		catch (SQLException | RuntimeException ex) {
 			logger.warn("Could not merge the journal " + this.sql.journal + " into " + this.sql.table
 					+ "; saves stay in the journal and are merged later", ex);
-			journalCommitted();
+			scheduleMerge(MERGE_RETRY_DELAY_MILLIS);
 		}
 	}
 
@@ -222,7 +231,8 @@ final class TableMaintenance {
 			return;
 		}
 		inTransaction(() -> {
-			for (String statement : new String[] { this.sql.mergeJournal, this.sql.deleteMergedJournal }) {
+			for (String statement : new String[] { this.sql.deleteReplacedRows, this.sql.insertLatestJournalRows,
+					this.sql.deleteMergedJournal }) {
 				try (PreparedStatement stmt = this.connection.prepareStatement(statement)) {
 					stmt.setLong(1, upTo);
 					stmt.executeUpdate();
