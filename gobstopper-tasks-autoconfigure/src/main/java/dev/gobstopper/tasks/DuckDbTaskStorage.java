@@ -198,7 +198,7 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 	 * the connections. Calls after this are refused with an {@link IllegalStateException}.
 	 */
 	@Override
-	public void close() {
+	public synchronized void close() {
 		if (this.closed) {
 			return;
 		}

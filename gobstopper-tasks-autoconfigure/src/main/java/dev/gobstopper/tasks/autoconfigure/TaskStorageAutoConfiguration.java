@@ -6,7 +6,6 @@ import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskStorage;
 import org.duckdb.DuckDBConnection;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -51,9 +50,8 @@ public final class TaskStorageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(TaskStorage.class)
-	DuckDbTaskStorage taskStorage(@TaskStorageDataSource ObjectProvider<DataSource> dataSource,
-			TaskStorageProperties properties) {
-		DuckDbTaskStorage.Builder builder = DuckDbTaskStorage.builder(dataSource.getObject())
+	DuckDbTaskStorage taskStorage(@TaskStorageDataSource DataSource dataSource, TaskStorageProperties properties) {
+		DuckDbTaskStorage.Builder builder = DuckDbTaskStorage.builder(dataSource)
 			.initializeSchema(properties.getInitializeSchema() == TaskStorageProperties.InitializeSchema.ALWAYS);
 		try {
 			builder.tableName(properties.getTableName());
