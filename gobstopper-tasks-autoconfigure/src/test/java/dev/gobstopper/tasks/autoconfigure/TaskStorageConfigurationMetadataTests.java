@@ -1,0 +1,66 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for the IDE metadata that the configuration processor writes for
+ * {@link TaskStorageProperties}.
+ */
+class TaskStorageConfigurationMetadataTests {
+
+	private static final String PREFIX = "gobstopper.tasks.";
+
+	@Test
+	void everyPropertyIsDescribedInTheConfigurationMetadata() throws IOException {
+		Map<String, String> descriptions = descriptions();
+		assertThat(descriptions).containsOnlyKeys(PREFIX + "enabled", PREFIX + "db-path", PREFIX + "table-name",
+				PREFIX + "initialize-schema", PREFIX + "cleanup.enabled", PREFIX + "cleanup.cron",
+				PREFIX + "cleanup.retention", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
+				PREFIX + "duckdb.storage-compatibility-version");
+		assertThat(descriptions).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
+	}
+
+	@Test
+	void booleanPropertiesAreDescribedWithWhether() throws IOException {
+		Map<String, String> descriptions = descriptions();
+		assertThat(descriptions.get(PREFIX + "enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "cleanup.enabled")).startsWith("Whether");
+	}
+
+	private Map<String, String> descriptions() throws IOException {
+		ObjectMapper mapper = new ObjectMapper();
+		Map<String, String> descriptions = new LinkedHashMap<>();
+		for (URL url : metadataFiles()) {
+			try (InputStream in = url.openStream()) {
+				for (JsonNode property : mapper.readTree(in).path("properties")) {
+					String name = property.path("name").asText();
+					if (name.startsWith(PREFIX)) {
+						descriptions.put(name, property.path("description").asText(""));
+					}
+				}
+			}
+		}
+		return descriptions;
+	}
+
+	private List<URL> metadataFiles() throws IOException {
+		List<URL> urls = new ArrayList<>(Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json")));
+		assertThat(urls).isNotEmpty();
+		return urls;
+	}
+
+}
