@@ -7,17 +7,14 @@ import dev.gobstopper.tasks.TaskStorage;
 import org.duckdb.DuckDBConnection;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.datasource.AbstractDataSource;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -25,7 +22,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * DuckDB file. The storage keeps a DuckDB data source of its own, so the application's own
  * data source, if any, is left alone.
  */
-@AutoConfiguration(before = TaskSchedulingAutoConfiguration.class)
+@AutoConfiguration
 @ConditionalOnClass({ DuckDBConnection.class, AbstractDataSource.class })
 @ConditionalOnBooleanProperty(name = "gobstopper.tasks.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TaskStorageProperties.class)
@@ -33,7 +30,8 @@ public final class TaskStorageAutoConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@TaskStorageDataSource
-	@ConditionalOnMissingBean(value = TaskStorage.class, annotation = TaskStorageDataSource.class)
+	@ConditionalOnMissingBean(TaskStorage.class)
+	@Conditional(OnNoTaskStorageDataSourceCondition.class)
 	DuckDbDataSource taskStorageDataSource(TaskStorageProperties properties) {
 		TaskStorageProperties.Duckdb duckdb = properties.getDuckdb();
 		if (duckdb.getThreads() < 1) {
@@ -61,19 +59,6 @@ public final class TaskStorageAutoConfiguration {
 					properties.getTableName(), ex.getMessage());
 		}
 		return builder.build();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBean(TaskStorage.class)
-	@ConditionalOnBooleanProperty(name = "gobstopper.tasks.cleanup.enabled", matchIfMissing = true)
-	@EnableScheduling
-	static class CleanupConfiguration {
-
-		@Bean
-		TaskStorageCleanup taskStorageCleanup(TaskStorage taskStorage, TaskStorageProperties properties) {
-			return new TaskStorageCleanup(taskStorage, properties.getCleanup().getRetention());
-		}
-
 	}
 
 }

@@ -64,7 +64,8 @@ class TaskStorageAutoConfigurationTests {
 	private static final Duration DEADLINE = Duration.ofSeconds(15);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TaskStorageAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(TaskStorageAutoConfiguration.class,
+				TaskStorageCleanupAutoConfiguration.class));
 
 	@TempDir
 	Path tempDir;

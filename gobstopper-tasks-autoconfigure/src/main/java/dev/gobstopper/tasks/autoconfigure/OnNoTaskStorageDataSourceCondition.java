@@ -1,0 +1,35 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.Assert;
+
+/**
+ * Matches when the application declares no {@link TaskStorageDataSource @TaskStorageDataSource}
+ * bean. Boot's bean conditions skip beans declared with {@code defaultCandidate = false},
+ * which is how a second data source is usually declared, so they cannot tell.
+ */
+class OnNoTaskStorageDataSourceCondition extends SpringBootCondition implements ConfigurationCondition {
+
+	@Override
+	public ConfigurationPhase getConfigurationPhase() {
+		return ConfigurationPhase.REGISTER_BEAN;
+	}
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		Assert.state(beanFactory != null, "No bean factory");
+		String[] qualified = beanFactory.getBeanNamesForAnnotation(TaskStorageDataSource.class);
+		if (qualified.length > 0) {
+			return ConditionOutcome
+				.noMatch("found @TaskStorageDataSource bean(s) " + String.join(", ", qualified));
+		}
+		return ConditionOutcome.match("no @TaskStorageDataSource bean");
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.gobstopper.tasks.autoconfigure;
+
+import dev.gobstopper.tasks.TaskStorage;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the scheduled deletion of old finished tasks from the
+ * {@link TaskStorage}, whether auto-configured or the application's own. It enables
+ * Spring's scheduling, and comes before Boot's task scheduling so that Boot's scheduler
+ * runs it.
+ */
+@AutoConfiguration(after = TaskStorageAutoConfiguration.class, before = TaskSchedulingAutoConfiguration.class)
+@ConditionalOnBean(TaskStorage.class)
+@ConditionalOnBooleanProperty(name = "gobstopper.tasks.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "gobstopper.tasks.cleanup.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TaskStorageProperties.class)
+@EnableScheduling
+public final class TaskStorageCleanupAutoConfiguration {
+
+	@Bean
+	TaskStorageCleanup taskStorageCleanup(TaskStorage taskStorage, TaskStorageProperties properties) {
+		return new TaskStorageCleanup(taskStorage, properties.getCleanup().getRetention());
+	}
+
+}
