@@ -85,8 +85,9 @@ final class TaskCodec {
 			throw tooLarge(task);
 		}
 		catch (JsonProcessingException ex) {
+			// Jackson's exception is left out: its reference chain names the keys of the value.
 			throw new IllegalArgumentException(
-					"Task '" + task.id() + "': " + field + " cannot be written as JSON: " + ex.getOriginalMessage(), ex);
+					"Task '" + task.id() + "': " + field + " cannot be written as JSON: " + ex.getOriginalMessage());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -112,11 +113,19 @@ final class TaskCodec {
 			rows.add(new TaskRow(rs.getString(at[0]), rs.getString(at[1]), rs.getString(at[2]), rs.getInt(at[3]),
 					rs.getString(at[4]), rs.getObject(at[5], LocalDateTime.class),
 					rs.getObject(at[6], LocalDateTime.class), rs.getObject(at[7], LocalDateTime.class),
-					rs.getDouble(at[8]), rs.getString(at[9]), rs.getString(at[10]), rs.getInt(at[11]),
-					rs.getInt(at[12]), rs.getString(at[13]), rs.getString(at[14]), rs.getDouble(at[15]),
+					doubleOrZero(rs, at[8]), rs.getString(at[9]), rs.getString(at[10]), rs.getInt(at[11]),
+					rs.getInt(at[12]), rs.getString(at[13]), rs.getString(at[14]), doubleOrZero(rs, at[15]),
 					rs.getString(at[16])));
 		}
 		return rows;
+	}
+
+	/**
+	 * Read a DOUBLE column; the driver reads NULL, which the original may store, as NaN.
+	 */
+	private static double doubleOrZero(ResultSet rs, int column) throws SQLException {
+		double value = rs.getDouble(column);
+		return rs.wasNull() ? 0.0 : value;
 	}
 
 	private static int[] columnIndexes(ResultSetMetaData metaData) throws SQLException {
@@ -158,7 +167,14 @@ final class TaskCodec {
 	}
 
 	private <T> @Nullable T readJson(@Nullable String json, Class<T> type) throws JsonProcessingException {
-		return (json != null) ? this.mapper.readValue(json, type) : null;
+		if (json == null) {
+			return null;
+		}
+		if (json.length() > TaskLimits.MAX_RECORD_LENGTH) {
+			throw new IllegalArgumentException("its JSON is " + json.length() + " characters long, more than the limit of "
+					+ TaskLimits.MAX_RECORD_LENGTH);
+		}
+		return this.mapper.readValue(json, type);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -23,6 +24,9 @@ final class DuckDbDataSource extends AbstractDataSource implements Closeable {
 
 	static final String IN_MEMORY = ":memory:";
 
+	private static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
+			+ "WHERE database_name = current_database()";
+
 	private final DuckDBConnection database;
 
 	/**
@@ -34,10 +38,16 @@ final class DuckDbDataSource extends AbstractDataSource implements Closeable {
 	 */
 	DuckDbDataSource(String dbPath, DataSize memoryLimit, int threads, String storageCompatibilityVersion) {
 		String path = IN_MEMORY.equals(dbPath) ? IN_MEMORY : Path.of(dbPath).toAbsolutePath().toString();
+		boolean checkSize = false;
 		if (!IN_MEMORY.equals(path)) {
 			createIfMissing(Path.of(path), storageCompatibilityVersion);
+			// Changes replayed from a write-ahead log may use blocks not yet in the file
+			checkSize = !Files.exists(Path.of(path + ".wal"));
 		}
 		this.database = open(path);
+		if (checkSize) {
+			checkNotTruncated(path);
+		}
 		try (Statement statement = this.database.createStatement()) {
 			// Settings of the instance, not of the connection, so that other code in this
 			// process can still open the file with a plain connection.
@@ -85,6 +95,27 @@ final class DuckDbDataSource extends AbstractDataSource implements Closeable {
 		}
 		catch (SQLException ex) {
 			throw failure(path, ex);
+		}
+	}
+
+	/**
+	 * Refuse a file shorter than the blocks in use. DuckDB reads blocks only when a query
+	 * needs them, so a truncated file would open, take writes, and fail later.
+	 */
+	private void checkNotTruncated(String path) {
+		try (Statement statement = this.database.createStatement();
+				ResultSet rs = statement.executeQuery(USED_BYTES)) {
+			long used = rs.next() ? rs.getLong(1) : 0;
+			long size = Files.size(Path.of(path));
+			if (size < used) {
+				close();
+				throw new DuckDbFileException(DuckDbFileException.Reason.NOT_A_DATABASE, path,
+						"it is " + size + " bytes long, but the blocks it uses need " + used, null);
+			}
+		}
+		catch (SQLException | IOException ex) {
+			close();
+			throw new IllegalStateException("Could not check the size of '" + path + "': " + ex.getMessage(), ex);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.gobstopper.tasks.autoconfigure;
 
 import dev.gobstopper.tasks.TaskStorageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DuckDB file of the task storage could not be opened.
@@ -11,10 +12,13 @@ final class DuckDbFileException extends TaskStorageException {
 
 	private final String path;
 
-	DuckDbFileException(Reason reason, String path, String detail, Throwable cause) {
+	private final String detail;
+
+	DuckDbFileException(Reason reason, String path, String detail, @Nullable Throwable cause) {
 		super("Could not open the task storage file '" + path + "': " + detail, cause);
 		this.reason = reason;
 		this.path = path;
+		this.detail = detail;
 	}
 
 	Reason getReason() {
@@ -23,6 +27,10 @@ final class DuckDbFileException extends TaskStorageException {
 
 	String getPath() {
 		return this.path;
+	}
+
+	String getDetail() {
+		return this.detail;
 	}
 
 	enum Reason {

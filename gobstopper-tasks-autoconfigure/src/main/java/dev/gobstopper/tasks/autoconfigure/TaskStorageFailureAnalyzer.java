@@ -27,11 +27,15 @@ class TaskStorageFailureAnalyzer extends AbstractFailureAnalyzer<TaskStorageExce
 				cause);
 	}
 
+	private static String detail(DuckDbFileException cause) {
+		return (cause.getCause() != null) ? String.valueOf(cause.getCause().getMessage()) : cause.getDetail();
+	}
+
 	private FailureAnalysis analyze(DuckDbFileException cause) {
 		String path = cause.getPath();
 		return switch (cause.getReason()) {
 			case LOCKED -> {
-				Matcher holder = LOCK_HOLDER.matcher(String.valueOf(cause.getCause().getMessage()));
+				Matcher holder = LOCK_HOLDER.matcher(detail(cause));
 				String process = holder.find() ? "process " + holder.group(2) + " (" + holder.group(1) + ")"
 						: "another process";
 				yield new FailureAnalysis(
@@ -41,12 +45,12 @@ class TaskStorageFailureAnalyzer extends AbstractFailureAnalyzer<TaskStorageExce
 						cause);
 			}
 			case NOT_WRITABLE -> new FailureAnalysis(
-					"The task storage file '" + path + "' cannot be created or opened: " + cause.getCause().getMessage(),
+					"The task storage file '" + path + "' cannot be created or opened: " + detail(cause),
 					"Set gobstopper.tasks.db-path to a location this application can write, or make '"
 							+ Path.of(path).getParent() + "' writable.",
 					cause);
 			case NOT_A_DATABASE -> new FailureAnalysis(
-					"'" + path + "' is not a DuckDB database, or is damaged: " + cause.getCause().getMessage()
+					"'" + path + "' is not a DuckDB database, or is damaged: " + detail(cause)
 							+ ". The file was left as it is.",
 					"Set gobstopper.tasks.db-path to a new file, or restore this one from a backup.", cause);
 		};
