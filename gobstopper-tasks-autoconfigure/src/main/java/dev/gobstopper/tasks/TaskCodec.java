@@ -162,7 +162,14 @@ final class TaskCodec {
 					column(id, "kwargs", () -> readKwargs(row.kwargs())), row.progress(), row.progressMessage());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new TaskStorageException("Stored task '" + id + "' cannot be read: " + ex.getMessage(), ex);
+			// TaskInfo's messages start with the field, which names the column in camel case
+			String message = String.valueOf(ex.getMessage());
+			String field = message.split(" ", 2)[0];
+			String column = field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+			if (TaskSql.COLUMNS.contains(column)) {
+				throw unreadable(id, column, message, ex);
+			}
+			throw new TaskStorageException("Stored task '" + id + "' cannot be read: " + message, ex);
 		}
 	}
 

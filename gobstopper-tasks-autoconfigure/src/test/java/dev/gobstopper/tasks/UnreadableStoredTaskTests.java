@@ -115,6 +115,9 @@ class UnreadableStoredTaskTests {
 			category | ``
 			progress | 150
 			progress | -1
+			retry_count | -1
+			max_retries | -2
+			elapsed_seconds | -0.5
 			""")
 	void aRowWithAValueNoTaskCanHoldIsRefusedNamingTheTaskAndTheColumn(String column, String sqlValue) {
 		insertRow("bad-row", Map.of(column, sqlValue));
