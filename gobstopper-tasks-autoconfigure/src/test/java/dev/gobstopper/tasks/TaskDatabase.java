@@ -129,8 +129,8 @@ final class TaskDatabase {
 	 * what is saved meanwhile is read from the journal.
 	 * <p>
 	 * Every merge writes all journal rows in one transaction. The hold saves a task of its
-	 * own, waits until it is in the task table, then updates that row in a transaction it
-	 * leaves open and saves the task again. Each later merge must update the held row too,
+	 * own, waits until it is in the task table, then deletes that row in a transaction it
+	 * leaves open and saves the task again. Each later merge must delete the held row too,
 	 * so DuckDB fails it with a write conflict and the storage retries it later, until the
 	 * hold rolls back.
 	 * @param storage the storage to hold
@@ -147,7 +147,7 @@ final class TaskDatabase {
 			Connection connection = this.dataSource.getConnection();
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("BEGIN TRANSACTION");
-				statement.execute("UPDATE tasks SET progress_message = 'held' WHERE id = 'merge-hold'");
+				statement.execute("DELETE FROM tasks WHERE id = 'merge-hold'");
 			}
 			storage.saveTask(task);
 			return new MergeHold(connection, task);
