@@ -65,9 +65,11 @@ class SampleApplicationStartupTests {
 	void theDemoExecutorLeavesBootsApplicationTaskExecutorInPlace() {
 		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class,
 				"--server.port=0", "--gobstopper.tasks.db-path=" + this.dir.resolve("tasks.duckdb"))) {
-			assertThat(context.getBeanProvider(TaskExecutor.class).getIfAvailable()).isNotNull();
-			assertThat(context.containsBean("applicationTaskExecutor")).isTrue();
+			assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(TaskExecutor.class);
 			assertThat(context.containsBean("demoTaskExecutor")).isTrue();
+			assertThat(context.getBeanFactory().getBeanDefinition("demoTaskExecutor"))
+				.isInstanceOfSatisfying(AbstractBeanDefinition.class,
+						(definition) -> assertThat(definition.isDefaultCandidate()).isFalse());
 		}
 	}
 
