@@ -1,0 +1,86 @@
+package dev.gobstopper.tasks.benchmarks;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.gobstopper.tasks.DuckDbTaskStorage;
+import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskStatus;
+
+/**
+ * The product: {@link DuckDbTaskStorage} on a DuckDB file opened as the starter opens it.
+ */
+final class GobstopperStore implements BenchStore {
+
+	private final DuckDbFileDataSource dataSource;
+
+	private final DuckDbTaskStorage storage;
+
+	private final String engine;
+
+	GobstopperStore(Path file) throws SQLException {
+		this.dataSource = new DuckDbFileDataSource(file);
+		try {
+			this.storage = DuckDbTaskStorage.builder(this.dataSource).build();
+			this.engine = DuckDbEngine.version(this.dataSource);
+		}
+		catch (SQLException | RuntimeException ex) {
+			this.dataSource.close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void saveTask(TaskInfo task) {
+		this.storage.saveTask(task);
+	}
+
+	@Override
+	public void saveTasks(List<TaskInfo> tasks) {
+		this.storage.saveTasks(tasks);
+	}
+
+	@Override
+	public Optional<TaskInfo> getTask(String id) {
+		return this.storage.getTask(id);
+	}
+
+	@Override
+	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
+		return this.storage.getTasks(category, status, limit, offset);
+	}
+
+	@Override
+	public int cleanupOldTasks(Duration retention) {
+		return this.storage.cleanupOldTasks(retention);
+	}
+
+	@Override
+	public void bulkLoad(List<TaskInfo> tasks) {
+		this.storage.saveTasks(tasks);
+	}
+
+	@Override
+	public String bulkLoadPath() {
+		return "saveTasks";
+	}
+
+	@Override
+	public String engine() {
+		return this.engine;
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.storage.close();
+		}
+		finally {
+			this.dataSource.close();
+		}
+	}
+
+}

@@ -1,0 +1,128 @@
+package dev.gobstopper.tasks.benchmarks;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskStatus;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The same table in an H2 file database with its default settings, written with
+ * {@code MERGE} and read through a small connection pool.
+ */
+final class H2Store implements BenchStore {
+
+	static final String CREATE_TABLE = """
+			CREATE TABLE IF NOT EXISTS tasks (
+			    id VARCHAR PRIMARY KEY,
+			    name VARCHAR NOT NULL,
+			    category VARCHAR NOT NULL,
+			    priority INTEGER NOT NULL,
+			    status VARCHAR NOT NULL,
+			    created_at TIMESTAMP NOT NULL,
+			    started_at TIMESTAMP,
+			    completed_at TIMESTAMP,
+			    elapsed_seconds DOUBLE PRECISION,
+			    result JSON,
+			    error VARCHAR,
+			    retry_count INTEGER DEFAULT 0,
+			    max_retries INTEGER DEFAULT 0,
+			    args JSON,
+			    kwargs JSON,
+			    progress DOUBLE PRECISION DEFAULT 0.0,
+			    progress_message VARCHAR DEFAULT ''
+			)""";
+
+	/** The same indexes as the SQLite store. */
+	static final List<String> CREATE_INDEXES = List.of(
+			"CREATE INDEX IF NOT EXISTS idx_tasks_category ON tasks(category)",
+			"CREATE INDEX IF NOT EXISTS idx_tasks_status ON tasks(status)",
+			"CREATE INDEX IF NOT EXISTS idx_tasks_created_at ON tasks(created_at)");
+
+	// FORMAT JSON stores the text as a JSON value rather than as a JSON string
+	private static final String MERGE = "MERGE INTO tasks (" + TaskRows.COLUMN_LIST + ") KEY (id) VALUES ("
+			+ TaskRows.placeholders("? FORMAT JSON") + ")";
+
+	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.LOCAL_DATE_TIME);
+
+	private final ConnectionPool pool;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	private final String engine;
+
+	H2Store(Path file) {
+		String url = "jdbc:h2:file:" + file.toAbsolutePath();
+		this.pool = new ConnectionPool(() -> DriverManager.getConnection(url, "sa", ""));
+		try {
+			this.jdbc = new JdbcTemplate(this.pool);
+			this.transaction = new TransactionTemplate(new DataSourceTransactionManager(this.pool));
+			this.jdbc.execute(CREATE_TABLE);
+			CREATE_INDEXES.forEach(this.jdbc::execute);
+			this.engine = "H2 " + this.jdbc.queryForObject("SELECT H2VERSION()", String.class);
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void saveTask(TaskInfo task) {
+		this.jdbc.update(MERGE, (statement) -> this.rows.bind(statement, task));
+	}
+
+	@Override
+	public void saveTasks(List<TaskInfo> tasks) {
+		this.transaction.executeWithoutResult(
+				(status) -> this.jdbc.batchUpdate(MERGE, tasks, tasks.size(), this.rows::bind));
+	}
+
+	@Override
+	public Optional<TaskInfo> getTask(String id) {
+		return this.jdbc.query(OriginalSql.SELECT_BY_ID, this.rows.rowMapper(), id).stream().findFirst();
+	}
+
+	@Override
+	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
+		return OriginalSql.page(this.jdbc, this.rows, category, status, limit, offset);
+	}
+
+	@Override
+	public int cleanupOldTasks(Duration retention) {
+		Instant cutoff = Instant.now().minus(retention);
+		return this.jdbc.update(OriginalSql.DELETE_EXPIRED,
+				(statement) -> this.rows.bindTimestamp(statement, 1, cutoff));
+	}
+
+	@Override
+	public void bulkLoad(List<TaskInfo> tasks) {
+		saveTasks(tasks);
+	}
+
+	@Override
+	public String bulkLoadPath() {
+		return "saveTasks";
+	}
+
+	@Override
+	public String engine() {
+		return this.engine;
+	}
+
+	@Override
+	public void close() {
+		this.pool.close();
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.gobstopper.tasks.benchmarks;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskStatus;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The straight port of Gobstopper's Python storage to Spring's {@link JdbcTemplate}: one
+ * statement per call, the original's SQL, table and four secondary indexes.
+ */
+final class NaiveDuckDbStore implements BenchStore {
+
+	static final String CREATE_TABLE = """
+			CREATE TABLE IF NOT EXISTS tasks (
+			    id VARCHAR PRIMARY KEY,
+			    name VARCHAR NOT NULL,
+			    category VARCHAR NOT NULL,
+			    priority INTEGER NOT NULL,
+			    status VARCHAR NOT NULL,
+			    created_at TIMESTAMP NOT NULL,
+			    started_at TIMESTAMP,
+			    completed_at TIMESTAMP,
+			    elapsed_seconds DOUBLE,
+			    result JSON,
+			    error TEXT,
+			    retry_count INTEGER DEFAULT 0,
+			    max_retries INTEGER DEFAULT 0,
+			    args JSON,
+			    kwargs JSON,
+			    progress DOUBLE DEFAULT 0.0,
+			    progress_message VARCHAR DEFAULT ''
+			)""";
+
+	static final List<String> CREATE_INDEXES = List.of(
+			"CREATE INDEX IF NOT EXISTS idx_tasks_category ON tasks(category)",
+			"CREATE INDEX IF NOT EXISTS idx_tasks_status ON tasks(status)",
+			"CREATE INDEX IF NOT EXISTS idx_tasks_created_at ON tasks(created_at)",
+			"CREATE INDEX IF NOT EXISTS idx_tasks_priority ON tasks(priority)");
+
+	private static final String UPSERT = "INSERT INTO tasks (" + TaskRows.COLUMN_LIST + ") VALUES ("
+			+ TaskRows.placeholders("?") + ") ON CONFLICT (id) DO UPDATE SET "
+			+ TaskRows.COLUMNS.stream().skip(1).map((column) -> column + " = EXCLUDED." + column)
+				.collect(Collectors.joining(", "));
+
+	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.LOCAL_DATE_TIME);
+
+	private final DuckDbFileDataSource database;
+
+	private final ConnectionPool pool;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate transaction;
+
+	private final String engine;
+
+	NaiveDuckDbStore(Path file) throws SQLException {
+		this.database = new DuckDbFileDataSource(file);
+		this.pool = new ConnectionPool(this.database::getConnection);
+		try {
+			this.jdbc = new JdbcTemplate(this.pool);
+			this.transaction = new TransactionTemplate(new DataSourceTransactionManager(this.pool));
+			this.jdbc.execute(CREATE_TABLE);
+			CREATE_INDEXES.forEach(this.jdbc::execute);
+			this.engine = DuckDbEngine.version(this.pool);
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void saveTask(TaskInfo task) {
+		this.jdbc.update(UPSERT, (statement) -> this.rows.bind(statement, task));
+	}
+
+	@Override
+	public void saveTasks(List<TaskInfo> tasks) {
+		this.transaction.executeWithoutResult(
+				(status) -> this.jdbc.batchUpdate(UPSERT, tasks, tasks.size(), this.rows::bind));
+	}
+
+	@Override
+	public Optional<TaskInfo> getTask(String id) {
+		return this.jdbc.query(OriginalSql.SELECT_BY_ID, this.rows.rowMapper(), id).stream().findFirst();
+	}
+
+	@Override
+	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
+		return OriginalSql.page(this.jdbc, this.rows, category, status, limit, offset);
+	}
+
+	@Override
+	public int cleanupOldTasks(Duration retention) {
+		Instant cutoff = Instant.now().minus(retention);
+		return this.jdbc.update(OriginalSql.DELETE_EXPIRED,
+				(statement) -> this.rows.bindTimestamp(statement, 1, cutoff));
+	}
+
+	/**
+	 * Append straight into the table: running the upsert per row would take an hour for a
+	 * million tasks.
+	 */
+	@Override
+	public void bulkLoad(List<TaskInfo> tasks) {
+		try (DuckDBConnection connection = this.database.getConnection();
+				DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "tasks")) {
+			for (TaskInfo task : tasks) {
+				append(appender, task);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not load tasks: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void append(DuckDBAppender appender, TaskInfo task) throws SQLException {
+		appender.beginRow();
+		appender.append(task.id());
+		appender.append(task.name());
+		appender.append(task.category());
+		appender.append(task.priority().value());
+		appender.append(task.status().value());
+		appender.append(utc(task.createdAt()));
+		appendTimestamp(appender, task.startedAt());
+		appendTimestamp(appender, task.completedAt());
+		appender.append(task.elapsedSeconds());
+		appender.append(this.rows.json(task.result()));
+		if (task.error() != null) {
+			appender.append(task.error());
+		}
+		else {
+			appender.appendNull();
+		}
+		appender.append(task.retryCount());
+		appender.append(task.maxRetries());
+		appender.append(this.rows.json(task.args()));
+		appender.append(this.rows.json(task.kwargs()));
+		appender.append(task.progress());
+		appender.append(task.progressMessage());
+		appender.endRow();
+	}
+
+	private static void appendTimestamp(DuckDBAppender appender, @Nullable Instant instant) throws SQLException {
+		if (instant != null) {
+			appender.append(utc(instant));
+		}
+		else {
+			appender.appendNull();
+		}
+	}
+
+	private static LocalDateTime utc(Instant instant) {
+		return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
+	@Override
+	public String bulkLoadPath() {
+		return "DuckDB Appender straight into the table";
+	}
+
+	@Override
+	public String engine() {
+		return this.engine;
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.pool.close();
+		}
+		finally {
+			this.database.close();
+		}
+	}
+
+}
