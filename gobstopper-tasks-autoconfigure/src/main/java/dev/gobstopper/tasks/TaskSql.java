@@ -130,8 +130,9 @@ final class TaskSql {
 		// column, which costs several times more than a delete and an insert.
 		this.deleteReplacedRows = "DELETE FROM " + quotedTable + " WHERE id IN (SELECT id FROM " + quotedJournal
 				+ " WHERE seq <= ?)";
+		// In creation order, so that DuckDB's zone maps keep pages of the newest tasks cheap
 		this.insertLatestJournalRows = "INSERT INTO " + quotedTable + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
-				+ " FROM " + quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS;
+				+ " FROM " + quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS + " ORDER BY created_at";
 		this.deleteMergedJournal = "DELETE FROM " + quotedJournal + " WHERE seq <= ?";
 		this.deleteJournalById = "DELETE FROM " + quotedJournal + " WHERE id = ? RETURNING seq";
 		this.deleteById = "DELETE FROM " + quotedTable + " WHERE id = ?";
