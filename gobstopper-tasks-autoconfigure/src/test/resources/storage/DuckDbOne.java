@@ -15,8 +15,8 @@ import java.sql.Statement;
  * <ul>
  * <li>{@code create <file>} creates the file with the Python original's schema and indexes
  * and saves rows the way its Python code does;</li>
- * <li>{@code dump <file>} prints the DuckDB version, then every task row, the indexes and
- * the number of journal rows, one per line, fields separated by tabs.</li>
+ * <li>{@code dump <file>} prints the DuckDB version, then every task row, the indexes, the
+ * primary key and the number of journal rows, one per line, fields separated by tabs.</li>
  * </ul>
  */
 public class DuckDbOne {
@@ -115,6 +115,8 @@ public class DuckDbOne {
 				out.println("index\t" + rs.getString(1));
 			}
 		}
+		out.println("primary key\t" + single(connection, "SELECT constraint_column_names::VARCHAR FROM duckdb_constraints() "
+				+ "WHERE table_name = 'tasks' AND constraint_type = 'PRIMARY KEY'"));
 		if (!single(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'tasks_journal'").equals("0")) {
 			out.println("journal\t" + single(connection, "SELECT count(*) FROM tasks_journal"));
 		}

@@ -170,6 +170,7 @@ final class TableMaintenance {
 		}
 		execute(this.sql.createRebuild);
 		update(this.sql.copyUnexpiredToRebuild, cutoffUtc);
+		execute(this.sql.addRebuildPrimaryKey);
 		execute(this.sql.dropTable);
 		execute(this.sql.renameRebuild);
 		for (String index : indexes) {

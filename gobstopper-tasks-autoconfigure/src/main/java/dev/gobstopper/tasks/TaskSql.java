@@ -104,6 +104,8 @@ final class TaskSql {
 
 	final String copyUnexpiredToRebuild;
 
+	final String addRebuildPrimaryKey;
+
 	final String dropTable;
 
 	final String renameRebuild;
@@ -141,7 +143,11 @@ final class TaskSql {
 		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
 		this.countAll = "SELECT count(*) FROM " + quotedTable;
 		String rebuild = table + "_rebuild";
-		this.createRebuild = CREATE_TABLE.replace("IF NOT EXISTS ", "").formatted(quote(rebuild));
+		// The key is added after the copy: building the index at once beats growing it row by row
+		this.createRebuild = CREATE_TABLE.replace("IF NOT EXISTS ", "")
+			.replace(" PRIMARY KEY", "")
+			.formatted(quote(rebuild));
+		this.addRebuildPrimaryKey = "ALTER TABLE " + quote(rebuild) + " ADD PRIMARY KEY (id)";
 		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " SELECT " + COLUMN_LIST + " FROM "
 				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
 		this.dropTable = "DROP TABLE " + quotedTable;

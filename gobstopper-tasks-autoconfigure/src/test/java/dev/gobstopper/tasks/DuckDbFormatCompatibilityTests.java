@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +68,7 @@ class DuckDbFormatCompatibilityTests {
 						+ "{}\t0.0\t",
 				"row\tunicode\tr\u00e9sum\u00e9\t\u4e2d\u6587\t2\tpending\t1969-07-20 20:17:40.000001\tNULL\tNULL\t0.0\t"
 						+ "{\"text\":\"\u00e9t\u00e9 \uD83D\uDE00\"}\tNULL\t0\t0\t[]\t{}\t0.0\t",
-				"journal\t0");
+				"primary key\t[id]", "journal\t0");
 	}
 
 	@Test
@@ -108,7 +109,35 @@ class DuckDbFormatCompatibilityTests {
 				"row\tpy-pending\tsend_email\turgent\t3\tstarted\t2024-05-01 10:15:30.123456\t2024-05-01 10:16:00\tNULL\t"
 						+ "0.0\tnull\tNULL\t0\t3\t[\"user@example.com\"]\t{\"subject\":\"Welcome\"}\t50.0\thalfway",
 				"index\tidx_tasks_category", "index\tidx_tasks_created_at", "index\tidx_tasks_priority",
-				"index\tidx_tasks_status", "journal\t0");
+				"index\tidx_tasks_status", "primary key\t[id]", "journal\t0");
+	}
+
+	@Test
+	void aFileCreatedByDuckDbOneStillOpensThereAfterCleanupRebuiltTheTable() {
+		Path file = this.dir.resolve("rebuilt.duckdb");
+		DuckDbOneRun created = duckDbOne("create", file);
+		assertThat(created.exitCode()).as(created.output()).isZero();
+		Instant longAgo = Instant.parse("2025-01-01T00:00:00Z");
+		List<TaskInfo> old = new ArrayList<>();
+		for (int i = 0; i < 12_000; i++) {
+			old.add(task("old-" + i).status(TaskStatus.SUCCESS).createdAt(longAgo).completedAt(longAgo).build());
+		}
+		this.contextRunner.withPropertyValues("gobstopper.tasks.db-path=" + file).run((context) -> {
+			TaskStorage storage = context.getBean(TaskStorage.class);
+			storage.saveTasks(old);
+			storage.saveTask(task("kept").createdAt(Instant.parse("2025-03-01T12:00:00Z")).build());
+			// The two finished tasks of the original go too: a share large enough to rebuild
+			assertThat(storage.cleanupOldTasks(30, 0, 0)).isEqualTo(12_002);
+			storage.saveTask(task("kept").createdAt(Instant.parse("2025-03-01T12:00:00Z")).progress(10).build());
+		});
+		DuckDbOneRun run = duckDbOne("dump", file);
+		assertThat(run.exitCode()).as(run.output()).isZero();
+		assertThat(run.lines()).hasSize(9)
+			.startsWith("version\tv1.5.6")
+			.endsWith("index\tidx_tasks_category", "index\tidx_tasks_created_at", "index\tidx_tasks_priority",
+					"index\tidx_tasks_status", "primary key\t[id]", "journal\t0");
+		assertThat(run.lines().get(1)).startsWith("row\tkept\t").contains("\t10.0\t");
+		assertThat(run.lines().get(2)).startsWith("row\tpy-pending\t");
 	}
 
 	@Test

@@ -236,4 +236,46 @@ class DuckDbTaskStorageCleanupTests {
 		assertThat(this.storage.getTasks(null, null)).hasSize(15);
 	}
 
+	@Test
+	void cleanupOfALargeShareOfTheTableKeepsExactlyTheOtherTasksTheirKeyAndTheirIndexes() {
+		this.storage.close();
+		this.db.execute(new TaskSql("tasks").createTable);
+		this.db.execute("CREATE INDEX idx_tasks_status ON tasks(status)");
+		this.db.execute("CREATE INDEX idx_tasks_category ON tasks(category)");
+		this.storage = this.db.openStorage();
+		List<String> expired = new ArrayList<>();
+		List<TaskInfo> tasks = new ArrayList<>();
+		for (int i = 0; i < 12_000; i++) {
+			TaskInfo task = task("old-" + i).status(TaskStatus.values()[2 + i % 3])
+				.completedAt(Instant.now().minus(Duration.ofDays(40)))
+				.build();
+			tasks.add(task);
+			expired.add(task.id());
+		}
+		List<String> cutoffTasks = saveEveryStatusAroundTheCutoff(Duration.ofDays(30));
+		expired.addAll(cutoffTasks);
+		this.storage.saveTasks(tasks);
+		List<String> before = storedIds();
+		List<TaskInfo> kept = idsWithout(before, expired).stream()
+			.map((id) -> this.storage.getTask(id).orElseThrow())
+			.toList();
+
+		assertThat(this.storage.cleanupOldTasks(30, 0, 0)).isEqualTo(expired.size());
+
+		assertThat(storedIds()).containsExactlyInAnyOrderElementsOf(idsWithout(before, expired));
+		for (TaskInfo task : kept) {
+			assertThat(this.storage.getTask(task.id())).contains(task);
+		}
+		assertThat(this.db.strings("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'tasks' ORDER BY 1"))
+			.containsExactly("idx_tasks_category", "idx_tasks_status");
+		assertThat(this.db.strings("SELECT constraint_column_names::VARCHAR FROM duckdb_constraints() "
+				+ "WHERE table_name = 'tasks' AND constraint_type = 'PRIMARY KEY'"))
+			.containsExactly("[id]");
+		TaskInfo updated = kept.get(0).toBuilder().progress(42).build();
+		this.storage.saveTask(updated);
+		this.db.awaitJournalMerged();
+		assertThat(this.storage.getTask(updated.id())).contains(updated);
+		assertThat(this.db.count("SELECT count(*) FROM tasks WHERE id = ?", updated.id())).isEqualTo(1);
+	}
+
 }
