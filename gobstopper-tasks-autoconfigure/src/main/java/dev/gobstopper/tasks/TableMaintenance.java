@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -65,11 +65,14 @@ final class TableMaintenance {
 		this.connection = connection;
 		this.sql = sql;
 		this.journal = journal;
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
 			thread.setDaemon(true);
 			return thread;
 		});
+		// Closing runs a last merge of its own rather than waiting for a planned one
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.executor = executor;
 	}
 
 	/**
