@@ -37,8 +37,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 
-	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-
 	private final TaskSql sql;
 
 	private final TaskCodec codec = new TaskCodec();
@@ -64,7 +62,7 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 			try {
 				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
 				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal);
-				this.maintenance.mergeNow();
+				this.maintenance.merge();
 				this.reads = new ReadSessions(dataSource);
 				this.journal.start(this.maintenance::journalCommitted);
 			}
@@ -90,17 +88,19 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 
 	@Override
 	public void saveTask(TaskInfo task) {
-		requireArgument("task", task);
+		checkOpen();
+		TaskInfo.requireNonNull("task", task);
 		this.journal.append(List.of(this.codec.encode(task)));
 	}
 
 	@Override
 	public void saveTasks(Collection<TaskInfo> tasks) {
-		requireArgument("tasks", tasks);
+		checkOpen();
+		TaskInfo.requireNonNull("tasks", tasks);
 		List<TaskRow> rows = new ArrayList<>(tasks.size());
 		int index = 0;
 		for (TaskInfo task : tasks) {
-			requireArgument("tasks[" + index++ + "]", task);
+			TaskInfo.requireNonNull("tasks[" + index++ + "]", task);
 			rows.add(this.codec.encode(task));
 		}
 		if (!rows.isEmpty()) {
@@ -110,27 +110,31 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 
 	@Override
 	public Optional<TaskInfo> getTask(String taskId) {
+		checkOpen();
 		requireId(taskId);
 		if (taskId.length() > TaskLimits.MAX_KEY_LENGTH) {
 			return Optional.empty();
 		}
-		TaskRow unmerged = this.journal.unmergedRow(taskId);
-		if (unmerged != null) {
-			return Optional.of(this.codec.decode(unmerged));
+		Journal.Unmerged unmerged = this.journal.unmerged(taskId);
+		if (unmerged != null && unmerged.row() != null) {
+			return Optional.of(this.codec.decode(unmerged.row()));
 		}
 		return read("Could not read task '" + taskId + "'", (session) -> {
-			PreparedStatement statement = session.prepare(this.sql.selectById);
-			statement.setString(1, taskId);
-			try (ResultSet rs = statement.executeQuery()) {
-				return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
+			if (unmerged != null) {
+				Optional<TaskInfo> journaled = first(session.prepare(this.sql.selectJournalById), taskId);
+				if (journaled.isPresent()) {
+					return journaled;
+				}
 			}
+			return first(session.prepare(this.sql.selectById), taskId);
 		});
 	}
 
 	@Override
 	public List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit, int offset) {
-		requireNotNegative("limit", limit);
-		requireNotNegative("offset", offset);
+		checkOpen();
+		TaskInfo.requireNotNegative("limit", limit);
+		TaskInfo.requireNotNegative("offset", offset);
 		if (category != null) {
 			Text.requireWellFormed("category", category);
 		}
@@ -160,15 +164,17 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 
 	@Override
 	public int cleanupOldTasks(int days, int months, int years) {
-		requireNotNegative("days", days);
-		requireNotNegative("months", months);
-		requireNotNegative("years", years);
+		checkOpen();
+		TaskInfo.requireNotNegative("days", days);
+		TaskInfo.requireNotNegative("months", months);
+		TaskInfo.requireNotNegative("years", years);
 		return cleanupOldTasks(Duration.ofDays(days + 30L * months + 365L * years));
 	}
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		requireArgument("retention", retention);
+		checkOpen();
+		TaskInfo.requireNonNull("retention", retention);
 		if (retention.isNegative()) {
 			throw new IllegalArgumentException("retention must not be negative, got " + retention);
 		}
@@ -176,20 +182,19 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 			return 0;
 		}
 		Instant now = Instant.now();
-		if (retention.compareTo(Duration.between(EARLIEST, now)) >= 0) {
+		if (retention.compareTo(Duration.between(TaskInfo.EARLIEST, now)) >= 0) {
 			return 0;
 		}
-		checkOpen();
 		return this.maintenance.deleteCompletedBefore(LocalDateTime.ofInstant(now.minus(retention), ZoneOffset.UTC));
 	}
 
 	@Override
 	public boolean deleteTask(String taskId) {
+		checkOpen();
 		requireId(taskId);
 		if (taskId.length() > TaskLimits.MAX_KEY_LENGTH) {
 			return false;
 		}
-		checkOpen();
 		return this.maintenance.delete(taskId);
 	}
 
@@ -203,17 +208,24 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 			return;
 		}
 		this.closed = true;
+		boolean interrupted = false;
 		try {
 			this.journal.close();
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		try {
 			this.maintenance.close();
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			interrupted = true;
 		}
-		finally {
-			this.reads.close();
-			closeQuietly(this.writerConnection);
-			closeQuietly(this.maintenanceConnection);
+		this.reads.close();
+		closeQuietly(this.writerConnection);
+		closeQuietly(this.maintenanceConnection);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -224,6 +236,13 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		}
 		catch (SQLException ex) {
 			throw new TaskStorageException(failure + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private Optional<TaskInfo> first(PreparedStatement statement, String taskId) throws SQLException {
+		statement.setString(1, taskId);
+		try (ResultSet rs = statement.executeQuery()) {
+			return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
 		}
 	}
 
@@ -260,22 +279,10 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		}
 	}
 
-	private static <T> T requireArgument(String name, @Nullable T value) {
-		if (value == null) {
-			throw new IllegalArgumentException(name + " must not be null");
-		}
-		return value;
-	}
-
 	private static void requireId(@Nullable String taskId) {
-		Text.requireWellFormed("taskId", requireArgument("taskId", taskId));
+		Text.requireWellFormed("taskId", TaskInfo.requireNonNull("taskId", taskId));
 	}
 
-	private static void requireNotNegative(String name, int value) {
-		if (value < 0) {
-			throw new IllegalArgumentException(name + " must not be negative, got " + value);
-		}
-	}
 
 	/**
 	 * Builds a {@link DuckDbTaskStorage}.
@@ -289,7 +296,7 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		private boolean initializeSchema = true;
 
 		private Builder(DataSource dataSource) {
-			this.dataSource = requireArgument("dataSource", dataSource);
+			this.dataSource = TaskInfo.requireNonNull("dataSource", dataSource);
 		}
 
 		/**
@@ -300,7 +307,7 @@ public final class DuckDbTaskStorage implements TaskStorage, AutoCloseable {
 		 * @throws IllegalArgumentException if the name is not a plain SQL identifier
 		 */
 		public Builder tableName(String tableName) {
-			this.tableName = TaskSql.requireTableName(requireArgument("tableName", tableName));
+			this.tableName = TaskSql.requireTableName(TaskInfo.requireNonNull("tableName", tableName));
 			return this;
 		}
 

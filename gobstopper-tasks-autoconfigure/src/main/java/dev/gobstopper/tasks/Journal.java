@@ -2,7 +2,6 @@ package dev.gobstopper.tasks;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,13 @@ import org.jspecify.annotations.Nullable;
 final class Journal {
 
 	/** The most rows committed together, unless one batch alone holds more. */
-	static final int MAX_GROUP_ROWS = 10_000;
+	private static final int MAX_GROUP_ROWS = 10_000;
+
+	/**
+	 * The most unmerged rows kept in memory; beyond them, such as after a batch of a million
+	 * tasks or while merges fail, reads find unmerged rows in the journal table instead.
+	 */
+	private static final int MAX_ROWS_IN_MEMORY = 50_000;
 
 	private static final Log logger = LogFactory.getLog(Journal.class);
 
@@ -96,11 +101,11 @@ final class Journal {
 	}
 
 	/**
-	 * Return the task's newest committed row, if the task table does not have it yet.
+	 * Return what the journal holds of the task that the task table does not have yet, if
+	 * anything.
 	 */
-	@Nullable TaskRow unmergedRow(String id) {
-		Unmerged entry = this.unmerged.get(id);
-		return (entry != null) ? entry.row : null;
+	@Nullable Unmerged unmerged(String id) {
+		return this.unmerged.get(id);
 	}
 
 	boolean hasUnmerged() {
@@ -142,6 +147,7 @@ final class Journal {
 
 	private void run() {
 		List<Write> group = new ArrayList<>();
+		Throwable stopped = null;
 		try {
 			while (true) {
 				Write first = this.queue.take();
@@ -161,13 +167,18 @@ final class Journal {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			stopped = ex;
+		}
+		catch (Throwable ex) {
+			logger.error("The task journal writer stopped; saves are refused from now on", ex);
+			stopped = ex;
 		}
 		finally {
 			synchronized (this) {
 				this.closed = true;
 			}
 			closeAppender();
-			failAll(group);
+			failAll(group, stopped);
 		}
 	}
 
@@ -176,8 +187,9 @@ final class Journal {
 	 * its own caller.
 	 */
 	private void commit(List<Write> group) {
+		long firstSeq;
 		try {
-			appendGroup(group);
+			firstSeq = appendGroup(group);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (group.size() == 1) {
@@ -185,20 +197,20 @@ final class Journal {
 				return;
 			}
 			for (Write write : group) {
-				try {
-					appendGroup(List.of(write));
-				}
-				catch (SQLException | RuntimeException single) {
-					write.fail(single);
-				}
+				commit(List.of(write));
 			}
+			return;
 		}
+		published(group, firstSeq);
 	}
 
-	private void appendGroup(List<Write> group) throws SQLException {
+	/**
+	 * Append a group in one transaction and return the sequence number of its first row.
+	 */
+	private long appendGroup(List<Write> group) throws SQLException {
 		long firstSeq = this.nextSeq;
 		long seq = firstSeq;
-		execute("BEGIN TRANSACTION");
+		Transactions.begin(this.connection);
 		try {
 			DuckDBAppender appender = appender();
 			for (Write write : group) {
@@ -207,22 +219,30 @@ final class Journal {
 				}
 			}
 			appender.flush();
-			execute("COMMIT");
+			Transactions.commit(this.connection);
+			return firstSeq;
 		}
 		catch (SQLException | RuntimeException ex) {
 			// Closing flushes what the appender still buffers: do it inside the transaction
 			// that is about to be rolled back.
 			closeAppender();
-			rollback();
+			Transactions.rollback(this.connection);
 			throw ex;
 		}
 		finally {
 			this.nextSeq = seq;
 		}
-		seq = firstSeq;
+	}
+
+	/**
+	 * Make a committed group visible to reads, then release its callers.
+	 */
+	private void published(List<Write> group, long firstSeq) {
+		long seq = firstSeq;
 		for (Write write : group) {
 			for (TaskRow row : write.rows) {
-				this.unmerged.put(row.id(), new Unmerged(seq++, row));
+				TaskRow kept = (this.unmerged.size() < MAX_ROWS_IN_MEMORY) ? row : null;
+				this.unmerged.put(row.id(), new Unmerged(seq++, kept));
 			}
 		}
 		this.committedSeq = seq - 1;
@@ -251,29 +271,19 @@ final class Journal {
 		}
 	}
 
-	private void rollback() {
-		try {
-			execute("ROLLBACK");
-		}
-		catch (SQLException ex) {
-			logger.debug("Journal rollback failed; DuckDB ends a failed transaction itself", ex);
-		}
-	}
-
-	private void execute(String statement) throws SQLException {
-		try (Statement stmt = this.connection.createStatement()) {
-			stmt.execute(statement);
-		}
-	}
-
-	private void failAll(List<Write> group) {
+	private void failAll(List<Write> group, @Nullable Throwable cause) {
 		List<Write> left = new ArrayList<>(group);
 		this.queue.drainTo(left);
-		IllegalStateException stopped = new IllegalStateException("TaskStorage is closed: the journal writer stopped");
+		IllegalStateException stopped = new IllegalStateException(
+				"TaskStorage is closed: the journal writer stopped", cause);
 		left.forEach((write) -> write.fail(stopped));
 	}
 
-	private record Unmerged(long seq, TaskRow row) {
+	/**
+	 * The newest journal row of a task that is not merged yet: its sequence number, and the
+	 * row itself unless too many rows wait in memory already.
+	 */
+	record Unmerged(long seq, @Nullable TaskRow row) {
 
 	}
 

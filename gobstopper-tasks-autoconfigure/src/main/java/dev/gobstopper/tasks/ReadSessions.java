@@ -19,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class ReadSessions {
 
+	/** Sessions kept between reads: enough for a few concurrent readers on a small machine. */
 	private static final int MAX_IDLE = 4;
 
 	private static final Log logger = LogFactory.getLog(ReadSessions.class);
@@ -51,8 +52,12 @@ final class ReadSessions {
 			return result;
 		}
 		finally {
-			if (reusable && !this.closed && this.idle.size() < MAX_IDLE) {
+			if (reusable && this.idle.size() < MAX_IDLE) {
 				this.idle.offerFirst(session);
+				if (this.closed) {
+					// close() may have emptied the idle sessions before this one came back
+					closeIdle();
+				}
 			}
 			else {
 				session.close();
@@ -62,6 +67,10 @@ final class ReadSessions {
 
 	void close() {
 		this.closed = true;
+		closeIdle();
+	}
+
+	private void closeIdle() {
 		for (Session session = this.idle.pollFirst(); session != null; session = this.idle.pollFirst()) {
 			session.close();
 		}

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +28,19 @@ import org.jspecify.annotations.Nullable;
 final class TableMaintenance {
 
 	/** A backlog of this many journal rows is merged at once; a smaller one after {@link #MERGE_DELAY_MILLIS}. */
-	static final int MERGE_BACKLOG_ROWS = 5_000;
+	private static final int MERGE_BACKLOG_ROWS = 5_000;
 
 	/** Merging waits this long so that one merge takes many saves. */
-	static final long MERGE_DELAY_MILLIS = 100;
+	private static final long MERGE_DELAY_MILLIS = 100;
 
 	/** After a failed merge, the next one waits this long. */
-	static final long MERGE_RETRY_DELAY_MILLIS = 5_000;
+	private static final long MERGE_RETRY_DELAY_MILLIS = 5_000;
 
 	/** Cleanup rebuilds the table when it deletes at least this many rows... */
-	static final int REBUILD_MIN_ROWS = 10_000;
+	private static final int REBUILD_MIN_ROWS = 10_000;
 
 	/** ...and at least one in this many of the table's rows. */
-	static final int REBUILD_SHARE = 8;
+	private static final int REBUILD_SHARE = 8;
 
 	private static final int CONFLICT_ATTEMPTS = 10;
 
@@ -107,19 +106,18 @@ final class TableMaintenance {
 	}
 
 	/**
-	 * Merge every committed journal row into the task table, on the calling thread. Used at
-	 * start-up, before any other thread uses the storage.
+	 * Delete a task from the table and the journal. Journal rows committed after the
+	 * journal last published its progress are left alone: their callers may not have been
+	 * released yet, so they count as saves made after this delete.
 	 */
-	void mergeNow() throws SQLException {
-		merge();
-	}
-
 	boolean delete(String id) {
 		return call(() -> inTransaction(() -> {
+			long upTo = this.journal.committedSeq();
 			long deletedSeq = 0;
 			boolean deleted = false;
 			try (PreparedStatement journalRows = this.connection.prepareStatement(this.sql.deleteJournalById)) {
 				journalRows.setString(1, id);
+				journalRows.setLong(2, upTo);
 				try (ResultSet rs = journalRows.executeQuery()) {
 					while (rs.next()) {
 						deletedSeq = Math.max(deletedSeq, rs.getLong(1));
@@ -165,19 +163,21 @@ final class TableMaintenance {
 	 */
 	private void rebuildWithout(LocalDateTime cutoffUtc) throws SQLException {
 		List<String> indexes = new ArrayList<>();
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rs = statement.executeQuery(this.sql.indexDefinitions)) {
-			while (rs.next()) {
-				indexes.add(rs.getString(1));
+		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.indexDefinitions)) {
+			statement.setString(1, this.sql.table);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					indexes.add(rs.getString(1));
+				}
 			}
 		}
-		execute(this.sql.createRebuild);
+		Transactions.execute(this.connection, this.sql.createRebuild);
 		update(this.sql.copyUnexpiredToRebuild, cutoffUtc);
-		execute(this.sql.addRebuildPrimaryKey);
-		execute(this.sql.dropTable);
-		execute(this.sql.renameRebuild);
+		Transactions.execute(this.connection, this.sql.addRebuildPrimaryKey);
+		Transactions.execute(this.connection, this.sql.dropTable);
+		Transactions.execute(this.connection, this.sql.renameRebuild);
 		for (String index : indexes) {
-			execute(index);
+			Transactions.execute(this.connection, index);
 		}
 	}
 
@@ -193,10 +193,10 @@ final class TableMaintenance {
 		}
 	}
 
-	private int update(String statement, LocalDateTime parameter) throws SQLException {
+	private void update(String statement, LocalDateTime parameter) throws SQLException {
 		try (PreparedStatement prepared = this.connection.prepareStatement(statement)) {
 			prepared.setObject(1, parameter);
-			return prepared.executeUpdate();
+			prepared.executeUpdate();
 		}
 	}
 
@@ -229,7 +229,11 @@ final class TableMaintenance {
 		}
 	}
 
-	private void merge() throws SQLException {
+	/**
+	 * Merge every committed journal row into the task table, on the calling thread: the
+	 * maintenance thread, or the storage at start-up before any other thread uses it.
+	 */
+	void merge() throws SQLException {
 		long upTo = this.journal.committedSeq();
 		if (upTo <= this.mergedSeq) {
 			return;
@@ -255,14 +259,14 @@ final class TableMaintenance {
 	 */
 	private <T> T inTransaction(SqlWork<Outcome<T>> work) throws SQLException {
 		for (int attempt = 1;; attempt++) {
-			execute("BEGIN TRANSACTION");
+			Transactions.begin(this.connection);
 			Outcome<T> outcome;
 			try {
 				outcome = work.run();
-				execute("COMMIT");
+				Transactions.commit(this.connection);
 			}
 			catch (SQLException ex) {
-				rollback();
+				Transactions.rollback(this.connection);
 				if (attempt < CONFLICT_ATTEMPTS && isConflict(ex)) {
 					backOff(attempt);
 					continue;
@@ -270,7 +274,7 @@ final class TableMaintenance {
 				throw ex;
 			}
 			catch (RuntimeException ex) {
-				rollback();
+				Transactions.rollback(this.connection);
 				throw ex;
 			}
 			outcome.afterCommit().run();
@@ -278,7 +282,7 @@ final class TableMaintenance {
 		}
 	}
 
-	static boolean isConflict(SQLException ex) {
+	private static boolean isConflict(SQLException ex) {
 		String message = ex.getMessage();
 		return message != null && message.contains("Conflict on");
 	}
@@ -290,21 +294,6 @@ final class TableMaintenance {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new SQLException("Interrupted while retrying a write conflict", ex);
-		}
-	}
-
-	private void rollback() {
-		try {
-			execute("ROLLBACK");
-		}
-		catch (SQLException ex) {
-			logger.debug("Rollback failed; DuckDB ends a failed transaction itself", ex);
-		}
-	}
-
-	private void execute(String statement) throws SQLException {
-		try (Statement stmt = this.connection.createStatement()) {
-			stmt.execute(statement);
 		}
 	}
 

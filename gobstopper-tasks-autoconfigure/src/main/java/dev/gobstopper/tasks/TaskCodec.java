@@ -161,15 +161,13 @@ final class TaskCodec {
 					row.maxRetries(), column(id, "args", () -> readArgs(row.args())),
 					column(id, "kwargs", () -> readKwargs(row.kwargs())), row.progress(), row.progressMessage());
 		}
+		catch (TaskFieldException ex) {
+			// Each field names its column in camel case
+			String column = ex.field().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+			throw unreadable(id, column, ex.getMessage(), ex);
+		}
 		catch (IllegalArgumentException ex) {
-			// TaskInfo's messages start with the field, which names the column in camel case
-			String message = String.valueOf(ex.getMessage());
-			String field = message.split(" ", 2)[0];
-			String column = field.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-			if (TaskSql.COLUMNS.contains(column)) {
-				throw unreadable(id, column, message, ex);
-			}
-			throw new TaskStorageException("Stored task '" + id + "' cannot be read: " + message, ex);
+			throw new TaskStorageException("Stored task '" + id + "' cannot be read: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -43,7 +43,7 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		@Nullable Object result, @Nullable String error, int retryCount, int maxRetries, List<@Nullable Object> args,
 		Map<String, @Nullable Object> kwargs, double progress, String progressMessage) {
 
-	private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+	static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
 
 	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
@@ -58,7 +58,7 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		completedAt = (completedAt != null) ? timestamp("completedAt", completedAt) : null;
 		elapsedSeconds = requireFinite("elapsedSeconds", elapsedSeconds);
 		if (elapsedSeconds < 0) {
-			throw new IllegalArgumentException("elapsedSeconds must not be negative, got " + elapsedSeconds);
+			throw new TaskFieldException("elapsedSeconds", "must not be negative, got " + elapsedSeconds);
 		}
 		if (error != null) {
 			Text.requireWellFormed("error", error);
@@ -69,7 +69,7 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		kwargs = (kwargs != null) ? copyOf(kwargs) : Map.of();
 		progress = requireFinite("progress", progress);
 		if (progress < 0 || progress > 100) {
-			throw new IllegalArgumentException("progress must be between 0 and 100, got " + progress);
+			throw new TaskFieldException("progress", "must be between 0 and 100, got " + progress);
 		}
 		progressMessage = (progressMessage != null) ? Text.requireWellFormed("progressMessage", progressMessage) : "";
 	}
@@ -123,46 +123,46 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 
 	private static String requireKey(String field, @Nullable String value) {
 		if (value == null || value.isBlank()) {
-			throw new IllegalArgumentException(field + " must not be blank");
+			throw new TaskFieldException(field, "must not be blank");
 		}
 		if (value.length() > TaskLimits.MAX_KEY_LENGTH) {
-			throw new IllegalArgumentException(field + " is " + value.length() + " characters long, more than the limit of "
-					+ TaskLimits.MAX_KEY_LENGTH);
+			throw new TaskFieldException(field,
+					"is " + value.length() + " characters long, more than the limit of " + TaskLimits.MAX_KEY_LENGTH);
 		}
 		return Text.requireWellFormed(field, value);
 	}
 
-	private static <T> T requireNonNull(String field, @Nullable T value) {
+	static <T> T requireNonNull(String field, @Nullable T value) {
 		if (value == null) {
-			throw new IllegalArgumentException(field + " must not be null");
+			throw new TaskFieldException(field, "must not be null");
 		}
 		return value;
 	}
 
 	private static Instant timestamp(String field, Instant value) {
 		if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
-			throw new IllegalArgumentException(field + " must lie between years 1 and 9999, got " + value);
+			throw new TaskFieldException(field, "must lie between years 1 and 9999, got " + value);
 		}
 		return value.truncatedTo(ChronoUnit.MICROS);
 	}
 
 	private static double requireFinite(String field, double value) {
 		if (!Double.isFinite(value)) {
-			throw new IllegalArgumentException(field + " must be a finite number, got " + value);
+			throw new TaskFieldException(field, "must be a finite number, got " + value);
 		}
 		return value + 0.0; // folds -0.0 into 0.0
 	}
 
-	private static void requireNotNegative(String field, int value) {
+	static void requireNotNegative(String field, int value) {
 		if (value < 0) {
-			throw new IllegalArgumentException(field + " must not be negative, got " + value);
+			throw new TaskFieldException(field, "must not be negative, got " + value);
 		}
 	}
 
 	private static Map<String, @Nullable Object> copyOf(Map<String, ? extends @Nullable Object> kwargs) {
 		Map<String, @Nullable Object> copy = new LinkedHashMap<>(kwargs);
 		if (copy.containsKey(null)) {
-			throw new IllegalArgumentException("kwargs must not contain a null key");
+			throw new TaskFieldException("kwargs", "must not contain a null key");
 		}
 		return Collections.unmodifiableMap(copy);
 	}

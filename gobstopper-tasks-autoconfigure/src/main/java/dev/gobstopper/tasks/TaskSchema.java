@@ -18,12 +18,12 @@ final class TaskSchema {
 
 	private static final String COLUMNS_OF = """
 			SELECT column_name, data_type FROM information_schema.columns
-			WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = ?
+			WHERE table_catalog = current_database() AND table_schema = current_schema() AND lower(table_name) = lower(?)
 			ORDER BY ordinal_position""";
 
 	private static final String PRIMARY_KEY_OF = """
 			SELECT constraint_column_names FROM duckdb_constraints()
-			WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?
+			WHERE database_name = current_database() AND schema_name = current_schema() AND lower(table_name) = lower(?)
 			AND constraint_type = 'PRIMARY KEY'""";
 
 	private static final String DATABASE_PATH = """
@@ -119,7 +119,7 @@ final class TaskSchema {
 		return columns;
 	}
 
-	static String path(Connection connection) throws SQLException {
+	private static String path(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DATABASE_PATH)) {
 			return rs.next() ? rs.getString(1) : "(unknown)";
 		}

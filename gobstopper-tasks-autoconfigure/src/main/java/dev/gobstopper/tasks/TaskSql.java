@@ -1,6 +1,8 @@
 package dev.gobstopper.tasks;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +23,10 @@ final class TaskSql {
 			"TIMESTAMP", "TIMESTAMP", "TIMESTAMP", "DOUBLE", "JSON", "VARCHAR", "INTEGER", "INTEGER", "JSON", "JSON",
 			"DOUBLE", "VARCHAR");
 
-	static final String TERMINAL_STATUSES = "('success', 'failed', 'cancelled')";
+	private static final String TERMINAL_STATUSES = Arrays.stream(TaskStatus.values())
+		.filter(TaskStatus::isTerminal)
+		.map((status) -> "'" + status.value() + "'")
+		.collect(Collectors.joining(", ", "(", ")"));
 
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,54}");
 
@@ -92,6 +97,8 @@ final class TaskSql {
 
 	final String deleteJournalById;
 
+	final String selectJournalById;
+
 	final String deleteById;
 
 	final String countExpired;
@@ -136,7 +143,9 @@ final class TaskSql {
 		this.insertLatestJournalRows = "INSERT INTO " + quotedTable + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
 				+ " FROM " + quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS + " ORDER BY created_at";
 		this.deleteMergedJournal = "DELETE FROM " + quotedJournal + " WHERE seq <= ?";
-		this.deleteJournalById = "DELETE FROM " + quotedJournal + " WHERE id = ? RETURNING seq";
+		this.deleteJournalById = "DELETE FROM " + quotedJournal + " WHERE id = ? AND seq <= ? RETURNING seq";
+		this.selectJournalById = "SELECT " + COLUMN_LIST + " FROM " + quotedJournal
+				+ " WHERE id = ? ORDER BY seq DESC LIMIT 1";
 		this.deleteById = "DELETE FROM " + quotedTable + " WHERE id = ?";
 		String expired = " WHERE status IN " + TERMINAL_STATUSES + " AND completed_at < ?";
 		this.countExpired = "SELECT count(*) FROM " + quotedTable + expired;
@@ -153,7 +162,7 @@ final class TaskSql {
 		this.dropTable = "DROP TABLE " + quotedTable;
 		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
 		this.indexDefinitions = "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database() "
-				+ "AND schema_name = current_schema() AND table_name = '" + table + "' AND sql IS NOT NULL";
+				+ "AND schema_name = current_schema() AND lower(table_name) = lower(?) AND sql IS NOT NULL";
 		for (int i = 0; i < this.pages.length; i++) {
 			this.pages[i] = buildPage((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
 		}
@@ -216,7 +225,7 @@ final class TaskSql {
 		return filters.isEmpty() ? "" : " WHERE " + filters;
 	}
 
-	static String quote(String identifier) {
+	private static String quote(String identifier) {
 		return '"' + identifier + '"';
 	}
 

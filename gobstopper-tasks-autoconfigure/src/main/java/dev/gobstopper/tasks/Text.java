@@ -19,13 +19,13 @@ final class Text {
 	static String requireWellFormed(String field, String value) {
 		int at = unpairedSurrogateIndex(value);
 		if (at >= 0) {
-			throw new IllegalArgumentException(
-					field + " contains an unpaired UTF-16 surrogate at index " + at + " and cannot be stored");
+			throw new TaskFieldException(field,
+					"contains an unpaired UTF-16 surrogate at index " + at + " and cannot be stored");
 		}
 		return value;
 	}
 
-	static int unpairedSurrogateIndex(String value) {
+	private static int unpairedSurrogateIndex(String value) {
 		for (int i = 0, length = value.length(); i < length; i++) {
 			char c = value.charAt(i);
 			if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {

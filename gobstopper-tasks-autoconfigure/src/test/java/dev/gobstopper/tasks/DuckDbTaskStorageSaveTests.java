@@ -216,4 +216,23 @@ class DuckDbTaskStorageSaveTests {
 
 	}
 
+	@Test
+	void unmergedSavesBeyondThoseKeptInMemoryAreReadFromTheJournal() {
+		List<TaskInfo> tasks = new ArrayList<>();
+		for (int i = 0; i < 60_000; i++) {
+			tasks.add(task("many-" + i).progress(i % 100).build());
+		}
+		try (TaskDatabase.MergeHold hold = this.db.holdMerges(this.storage)) {
+			this.storage.saveTasks(tasks);
+			assertThat(this.db.journalRows()).isGreaterThanOrEqualTo(tasks.size());
+			for (int i = 0; i < tasks.size(); i += 997) {
+				assertThat(this.storage.getTask(tasks.get(i).id())).contains(tasks.get(i));
+			}
+			TaskInfo last = tasks.get(tasks.size() - 1);
+			assertThat(this.storage.getTask(last.id())).contains(last);
+		}
+		this.db.awaitJournalMerged();
+		assertThat(this.storage.getTask(tasks.get(59_999).id())).contains(tasks.get(59_999));
+	}
+
 }

@@ -1,5 +1,10 @@
 package dev.gobstopper.tasks.autoconfigure;
 
+import java.util.Arrays;
+import java.util.List;
+
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -9,8 +14,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.Assert;
 
 /**
- * Matches when the application declares no {@link TaskStorageDataSource @TaskStorageDataSource}
- * bean. Boot's bean conditions skip beans declared with {@code defaultCandidate = false},
+ * Matches when the application declares no data source qualified with
+ * {@link TaskStorageDataSource @TaskStorageDataSource}. Boot's bean conditions skip beans declared with {@code defaultCandidate = false},
  * which is how a second data source is usually declared, so they cannot tell.
  */
 class OnNoTaskStorageDataSourceCondition extends SpringBootCondition implements ConfigurationCondition {
@@ -24,12 +29,14 @@ class OnNoTaskStorageDataSourceCondition extends SpringBootCondition implements 
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		Assert.state(beanFactory != null, "No bean factory");
-		String[] qualified = beanFactory.getBeanNamesForAnnotation(TaskStorageDataSource.class);
-		if (qualified.length > 0) {
-			return ConditionOutcome
-				.noMatch("found @TaskStorageDataSource bean(s) " + String.join(", ", qualified));
+		List<String> dataSources = List.of(beanFactory.getBeanNamesForType(DataSource.class, true, false));
+		List<String> qualified = Arrays.stream(beanFactory.getBeanNamesForAnnotation(TaskStorageDataSource.class))
+			.filter(dataSources::contains)
+			.toList();
+		if (!qualified.isEmpty()) {
+			return ConditionOutcome.noMatch("found @TaskStorageDataSource data source(s) " + qualified);
 		}
-		return ConditionOutcome.match("no @TaskStorageDataSource bean");
+		return ConditionOutcome.match("no @TaskStorageDataSource data source");
 	}
 
 }

@@ -24,8 +24,8 @@ class TaskStorageCleanup {
 		this.retention = retention;
 	}
 
-	@Scheduled(cron = "${gobstopper.tasks.cleanup.cron:0 0 3 * * *}")
-	public void cleanup() {
+	@Scheduled(cron = "${gobstopper.tasks.cleanup.cron:" + TaskStorageProperties.Cleanup.DEFAULT_CRON + "}")
+	void cleanup() {
 		int deleted = this.taskStorage.cleanupOldTasks(this.retention);
 		logger.info("Deleted " + deleted + " finished task(s) that completed more than " + this.retention + " ago");
 	}

@@ -1,5 +1,7 @@
 package dev.gobstopper.tasks.autoconfigure;
 
+import java.time.Duration;
+
 import dev.gobstopper.tasks.TaskStorage;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -27,7 +30,12 @@ public final class TaskStorageCleanupAutoConfiguration {
 
 	@Bean
 	TaskStorageCleanup taskStorageCleanup(TaskStorage taskStorage, TaskStorageProperties properties) {
-		return new TaskStorageCleanup(taskStorage, properties.getCleanup().getRetention());
+		Duration retention = properties.getCleanup().getRetention();
+		if (retention.isNegative() || retention.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.cleanup.retention", retention,
+					"The retention must be positive; to keep every task, set gobstopper.tasks.cleanup.enabled=false");
+		}
+		return new TaskStorageCleanup(taskStorage, retention);
 	}
 
 }

@@ -94,6 +94,8 @@ public class TaskStorageProperties {
 
 	public static class Cleanup {
 
+		static final String DEFAULT_CRON = "0 0 3 * * *";
+
 		/**
 		 * Whether to delete old finished tasks on a schedule.
 		 */
@@ -103,7 +105,7 @@ public class TaskStorageProperties {
 		 * Cron expression of the cleanup schedule, in the server's time zone; "-" disables
 		 * it.
 		 */
-		private String cron = "0 0 3 * * *";
+		private String cron = DEFAULT_CRON;
 
 		/**
 		 * How long finished tasks are kept after they completed.

@@ -287,6 +287,49 @@ class TaskStorageAutoConfigurationTests {
 			});
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "0s", "-1d" })
+	void aCleanupRetentionThatIsNotPositiveFailsStartupNamingTheProperty(String retention) {
+		this.contextRunner
+			.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb")),
+					"gobstopper.tasks.cleanup.retention=" + retention)
+			.run((context) -> {
+				InvalidConfigurationPropertyValueException failure = causeOf(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure).isNotNull();
+				assertThat(failure.getName()).isEqualTo("gobstopper.tasks.cleanup.retention");
+			});
+	}
+
+	@Test
+	void aTableNameDifferingInCaseFromATableOfAnotherShapeFailsStartup() throws Exception {
+		Path file = this.tempDir.resolve("tasks.duckdb");
+		try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE tasks (id INTEGER PRIMARY KEY, title VARCHAR)");
+		}
+		this.contextRunner.withPropertyValues(dbPath(file), "gobstopper.tasks.table-name=Tasks").run((context) -> {
+			TaskStorageException failure = causeOf(context.getStartupFailure(), TaskStorageException.class);
+			assertThat(failure).isNotNull();
+			assertThat(failure.getMessage()).contains("is not a gobstopper-tasks table");
+		});
+	}
+
+	@Test
+	void anotherQualifiedBeanThatIsNotADataSourceLeavesTheAutoConfiguredDataSourceInPlace() {
+		this.contextRunner.withUserConfiguration(QualifiedJdbcTemplateConfiguration.class)
+			.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb")))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(DuckDbDataSource.class);
+				JdbcTemplate tasksDb = context.getBean("tasksJdbcTemplate", JdbcTemplate.class);
+				TaskInfo task = task("audit", "misc").build();
+				context.getBean(TaskStorage.class).saveTask(task);
+				awaitTrue("the task can be queried through the qualified template", () -> tasksDb
+					.queryForObject("SELECT count(*) FROM tasks WHERE id = ?", Integer.class, task.id()) == 1);
+			});
+	}
+
 	@Test
 	void aNonDefaultStorageCompatibilityVersionIsAccepted() {
 		Path file = this.tempDir.resolve("tasks.duckdb");
@@ -574,6 +617,17 @@ class TaskStorageAutoConfigurationTests {
 			}
 			Thread.sleep(50);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QualifiedJdbcTemplateConfiguration {
+
+		@Bean
+		@TaskStorageDataSource
+		JdbcTemplate tasksJdbcTemplate(@TaskStorageDataSource DataSource dataSource) {
+			return new JdbcTemplate(dataSource);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

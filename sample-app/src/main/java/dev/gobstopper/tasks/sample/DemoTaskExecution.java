@@ -54,7 +54,7 @@ final class DemoTaskExecution implements Runnable {
 				done = step;
 				this.storage.saveTask(task);
 			}
-			this.storage.saveTask(finished(task, TaskStatus.SUCCESS, start).result(result()).build());
+			saveSuccess(task, start);
 		}
 		catch (InterruptedException ex) {
 			recordInterrupted(task, start, done);
@@ -67,6 +67,22 @@ final class DemoTaskExecution implements Runnable {
 			else {
 				logger.warn("Demo task '" + task.id() + "' stopped: its record could not be saved", ex);
 			}
+		}
+	}
+
+	/**
+	 * Record the success with its result, or, should the storage refuse the result (too
+	 * large with the input it repeats), a failure that says why, so the record never stays
+	 * "started".
+	 */
+	private void saveSuccess(TaskInfo task, long start) {
+		try {
+			this.storage.saveTask(finished(task, TaskStatus.SUCCESS, start).result(result()).build());
+		}
+		catch (IllegalArgumentException refused) {
+			this.storage.saveTask(finished(task, TaskStatus.FAILED, start)
+				.error("The result could not be stored: " + refused.getMessage())
+				.build());
 		}
 	}
 
