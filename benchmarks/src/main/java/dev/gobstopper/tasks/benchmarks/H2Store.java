@@ -3,7 +3,6 @@ package dev.gobstopper.tasks.benchmarks;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,7 +89,7 @@ final class H2Store implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return this.jdbc.query(OriginalSql.SELECT_BY_ID, this.rows.rowMapper(), id).stream().findFirst();
+		return OriginalSql.task(this.jdbc, this.rows, id);
 	}
 
 	@Override
@@ -100,9 +99,7 @@ final class H2Store implements BenchStore {
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		Instant cutoff = Instant.now().minus(retention);
-		return this.jdbc.update(OriginalSql.DELETE_EXPIRED,
-				(statement) -> this.rows.bindTimestamp(statement, 1, cutoff));
+		return OriginalSql.deleteExpired(this.jdbc, this.rows, retention);
 	}
 
 	@Override

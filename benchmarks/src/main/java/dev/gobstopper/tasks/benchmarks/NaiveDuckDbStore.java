@@ -99,7 +99,7 @@ final class NaiveDuckDbStore implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return this.jdbc.query(OriginalSql.SELECT_BY_ID, this.rows.rowMapper(), id).stream().findFirst();
+		return OriginalSql.task(this.jdbc, this.rows, id);
 	}
 
 	@Override
@@ -109,9 +109,7 @@ final class NaiveDuckDbStore implements BenchStore {
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		Instant cutoff = Instant.now().minus(retention);
-		return this.jdbc.update(OriginalSql.DELETE_EXPIRED,
-				(statement) -> this.rows.bindTimestamp(statement, 1, cutoff));
+		return OriginalSql.deleteExpired(this.jdbc, this.rows, retention);
 	}
 
 	/**

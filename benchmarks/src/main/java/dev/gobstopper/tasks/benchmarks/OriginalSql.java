@@ -1,7 +1,10 @@
 package dev.gobstopper.tasks.benchmarks;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
@@ -26,6 +29,15 @@ final class OriginalSql {
 	/**
 	 * Run the original's page query: optional filters, newest first.
 	 */
+	static Optional<TaskInfo> task(JdbcTemplate jdbc, TaskRows rows, String id) {
+		return jdbc.query(SELECT_BY_ID, rows.rowMapper(), id).stream().findFirst();
+	}
+
+	static int deleteExpired(JdbcTemplate jdbc, TaskRows rows, Duration retention) {
+		Instant cutoff = Instant.now().minus(retention);
+		return jdbc.update(DELETE_EXPIRED, (statement) -> rows.bindTimestamp(statement, 1, cutoff));
+	}
+
 	static List<TaskInfo> page(JdbcTemplate jdbc, TaskRows rows, @Nullable String category,
 			@Nullable TaskStatus status, int limit, int offset) {
 		StringBuilder query = new StringBuilder("SELECT * FROM tasks WHERE 1=1");

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -112,7 +111,7 @@ final class SqliteStore implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return this.reads.query(OriginalSql.SELECT_BY_ID, this.rows.rowMapper(), id).stream().findFirst();
+		return OriginalSql.task(this.reads, this.rows, id);
 	}
 
 	@Override
@@ -122,9 +121,7 @@ final class SqliteStore implements BenchStore {
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		Instant cutoff = Instant.now().minus(retention);
-		return write(() -> this.writes.update(OriginalSql.DELETE_EXPIRED,
-				(statement) -> this.rows.bindTimestamp(statement, 1, cutoff)));
+		return write(() -> OriginalSql.deleteExpired(this.writes, this.rows, retention));
 	}
 
 	@Override
