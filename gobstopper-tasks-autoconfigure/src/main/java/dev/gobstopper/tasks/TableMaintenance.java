@@ -151,8 +151,7 @@ final class TableMaintenance {
 				else if (expired > 0) {
 					update(this.sql.deleteExpired, cutoffUtc);
 				}
-				return new Outcome<>((int) expired, () -> {
-				});
+				return Outcome.of((int) expired);
 			});
 		});
 	}
@@ -246,8 +245,7 @@ final class TableMaintenance {
 					stmt.executeUpdate();
 				}
 			}
-			return new Outcome<>(0, () -> {
-			});
+			return Outcome.of(0);
 		});
 		this.mergedSeq = upTo;
 		this.journal.merged(upTo);
@@ -341,6 +339,11 @@ final class TableMaintenance {
 	 * What a transaction returns, and what to do once it has committed.
 	 */
 	private record Outcome<T>(T result, Runnable afterCommit) {
+
+		static <T> Outcome<T> of(T result) {
+			return new Outcome<>(result, () -> {
+			});
+		}
 
 	}
 

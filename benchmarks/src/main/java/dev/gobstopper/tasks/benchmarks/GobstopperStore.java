@@ -59,16 +59,6 @@ final class GobstopperStore implements BenchStore {
 	}
 
 	@Override
-	public void bulkLoad(List<TaskInfo> tasks) {
-		this.storage.saveTasks(tasks);
-	}
-
-	@Override
-	public String bulkLoadPath() {
-		return "saveTasks";
-	}
-
-	@Override
 	public String engine() {
 		return this.engine;
 	}

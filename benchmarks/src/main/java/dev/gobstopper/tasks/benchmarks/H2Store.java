@@ -103,16 +103,6 @@ final class H2Store implements BenchStore {
 	}
 
 	@Override
-	public void bulkLoad(List<TaskInfo> tasks) {
-		saveTasks(tasks);
-	}
-
-	@Override
-	public String bulkLoadPath() {
-		return "saveTasks";
-	}
-
-	@Override
 	public String engine() {
 		return this.engine;
 	}

@@ -125,16 +125,6 @@ final class SqliteStore implements BenchStore {
 	}
 
 	@Override
-	public void bulkLoad(List<TaskInfo> tasks) {
-		saveTasks(tasks);
-	}
-
-	@Override
-	public String bulkLoadPath() {
-		return "saveTasks";
-	}
-
-	@Override
 	public String engine() {
 		return this.engine;
 	}
