@@ -1,7 +1,6 @@
 package dev.gobstopper.tasks;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.gobstopper.tasks.support.TaskArguments;
+import dev.gobstopper.tasks.support.TaskFieldException;
+import dev.gobstopper.tasks.support.Text;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,31 +45,27 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		@Nullable Object result, @Nullable String error, int retryCount, int maxRetries, List<@Nullable Object> args,
 		Map<String, @Nullable Object> kwargs, double progress, String progressMessage) {
 
-	static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-
-	private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
-
 	public TaskInfo {
-		id = requireKey("id", id);
-		name = requireKey("name", name);
-		category = requireKey("category", category);
-		requireNonNull("priority", priority);
-		requireNonNull("status", status);
-		createdAt = timestamp("createdAt", requireNonNull("createdAt", createdAt));
-		startedAt = (startedAt != null) ? timestamp("startedAt", startedAt) : null;
-		completedAt = (completedAt != null) ? timestamp("completedAt", completedAt) : null;
-		elapsedSeconds = requireFinite("elapsedSeconds", elapsedSeconds);
+		id = TaskArguments.requireKey("id", id);
+		name = TaskArguments.requireKey("name", name);
+		category = TaskArguments.requireKey("category", category);
+		TaskArguments.requireNonNull("priority", priority);
+		TaskArguments.requireNonNull("status", status);
+		createdAt = TaskArguments.requireTimestamp("createdAt", TaskArguments.requireNonNull("createdAt", createdAt));
+		startedAt = (startedAt != null) ? TaskArguments.requireTimestamp("startedAt", startedAt) : null;
+		completedAt = (completedAt != null) ? TaskArguments.requireTimestamp("completedAt", completedAt) : null;
+		elapsedSeconds = TaskArguments.requireFinite("elapsedSeconds", elapsedSeconds);
 		if (elapsedSeconds < 0) {
 			throw new TaskFieldException("elapsedSeconds", "must not be negative, got " + elapsedSeconds);
 		}
 		if (error != null) {
 			Text.requireWellFormed("error", error);
 		}
-		requireNotNegative("retryCount", retryCount);
-		requireNotNegative("maxRetries", maxRetries);
+		TaskArguments.requireNotNegative("retryCount", retryCount);
+		TaskArguments.requireNotNegative("maxRetries", maxRetries);
 		args = (args != null) ? Collections.unmodifiableList(new ArrayList<>(args)) : List.of();
 		kwargs = (kwargs != null) ? copyOf(kwargs) : Map.of();
-		progress = requireFinite("progress", progress);
+		progress = TaskArguments.requireFinite("progress", progress);
 		if (progress < 0 || progress > 100) {
 			throw new TaskFieldException("progress", "must be between 0 and 100, got " + progress);
 		}
@@ -119,44 +117,6 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 				+ this.startedAt + ", completedAt=" + this.completedAt + ", elapsedSeconds=" + this.elapsedSeconds
 				+ ", retryCount=" + this.retryCount + ", maxRetries=" + this.maxRetries + ", progress=" + this.progress
 				+ "]";
-	}
-
-	private static String requireKey(String field, @Nullable String value) {
-		if (value == null || value.isBlank()) {
-			throw new TaskFieldException(field, "must not be blank");
-		}
-		if (value.length() > TaskLimits.MAX_KEY_LENGTH) {
-			throw new TaskFieldException(field,
-					"is " + value.length() + " characters long, more than the limit of " + TaskLimits.MAX_KEY_LENGTH);
-		}
-		return Text.requireWellFormed(field, value);
-	}
-
-	static <T> T requireNonNull(String field, @Nullable T value) {
-		if (value == null) {
-			throw new TaskFieldException(field, "must not be null");
-		}
-		return value;
-	}
-
-	private static Instant timestamp(String field, Instant value) {
-		if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
-			throw new TaskFieldException(field, "must lie between years 1 and 9999, got " + value);
-		}
-		return value.truncatedTo(ChronoUnit.MICROS);
-	}
-
-	private static double requireFinite(String field, double value) {
-		if (!Double.isFinite(value)) {
-			throw new TaskFieldException(field, "must be a finite number, got " + value);
-		}
-		return value + 0.0; // folds -0.0 into 0.0
-	}
-
-	static void requireNotNegative(String field, int value) {
-		if (value < 0) {
-			throw new TaskFieldException(field, "must not be negative, got " + value);
-		}
 	}
 
 	private static Map<String, @Nullable Object> copyOf(Map<String, ? extends @Nullable Object> kwargs) {

@@ -9,25 +9,25 @@ import java.util.Map;
 /**
  * Tasks for tests.
  */
-final class TestTasks {
+public final class TestTasks {
 
 	/** A fixed moment, so that creation times and their order are known in advance. */
-	static final Instant T0 = Instant.parse("2025-03-01T12:00:00.123456Z");
+	public static final Instant T0 = Instant.parse("2025-03-01T12:00:00.123456Z");
 
 	/** Newest {@code createdAt} first, the order of {@link TaskStorage#getTasks}. */
-	static final Comparator<TaskInfo> NEWEST_FIRST = Comparator.comparing(TaskInfo::createdAt).reversed();
+	public static final Comparator<TaskInfo> NEWEST_FIRST = Comparator.comparing(TaskInfo::createdAt).reversed();
 
 	private TestTasks() {
 	}
 
-	static TaskInfo.Builder task(String id) {
+	public static TaskInfo.Builder task(String id) {
 		return TaskInfo.builder().id(id).name("send_email").category("email");
 	}
 
 	/**
 	 * Return a task with every column set to a value other than its default.
 	 */
-	static TaskInfo fullTask(String id) {
+	public static TaskInfo fullTask(String id) {
 		return TaskInfo.builder()
 			.id(id)
 			.name("generate_report")

@@ -6,23 +6,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
+
+import org.springframework.util.unit.DataSize;
 
 /**
  * The product: {@link DuckDbTaskStorage} on a DuckDB file opened as the starter opens it.
  */
 final class GobstopperStore implements BenchStore {
 
-	private final DuckDbFileDataSource dataSource;
+	private final DuckDbDataSource dataSource;
 
 	private final DuckDbTaskStorage storage;
 
 	private final String engine;
 
 	GobstopperStore(Path file) throws SQLException {
-		this.dataSource = new DuckDbFileDataSource(file);
+		this.dataSource = new DuckDbDataSource(file.toString(), DataSize.ofMegabytes(256), 1, "v1.0.0");
 		try {
 			this.storage = DuckDbTaskStorage.builder(this.dataSource).build();
 			this.engine = DuckDbEngine.version(this.dataSource);

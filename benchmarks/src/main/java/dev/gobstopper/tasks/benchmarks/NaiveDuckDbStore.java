@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The straight port of Gobstopper's Python storage to Spring's {@link JdbcTemplate}: one
@@ -60,7 +62,7 @@ final class NaiveDuckDbStore implements BenchStore {
 
 	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.LOCAL_DATE_TIME);
 
-	private final DuckDbFileDataSource database;
+	private final DuckDbDataSource database;
 
 	private final ConnectionPool pool;
 
@@ -71,7 +73,7 @@ final class NaiveDuckDbStore implements BenchStore {
 	private final String engine;
 
 	NaiveDuckDbStore(Path file) throws SQLException {
-		this.database = new DuckDbFileDataSource(file);
+		this.database = new DuckDbDataSource(file.toString(), DataSize.ofMegabytes(256), 1, "v1.0.0");
 		this.pool = new ConnectionPool(this.database::getConnection);
 		try {
 			this.jdbc = new JdbcTemplate(this.pool);

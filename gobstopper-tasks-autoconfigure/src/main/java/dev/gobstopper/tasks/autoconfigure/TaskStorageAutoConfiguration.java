@@ -2,8 +2,9 @@ package dev.gobstopper.tasks.autoconfigure;
 
 import javax.sql.DataSource;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBConnection;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

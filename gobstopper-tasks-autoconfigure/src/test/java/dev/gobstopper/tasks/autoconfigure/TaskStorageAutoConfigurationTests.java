@@ -23,11 +23,12 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;

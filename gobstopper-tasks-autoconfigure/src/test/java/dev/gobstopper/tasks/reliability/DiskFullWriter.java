@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 
 /**

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskLimits;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfiguration;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -14,11 +14,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfiguration;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

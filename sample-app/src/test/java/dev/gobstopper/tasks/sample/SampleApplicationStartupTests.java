@@ -6,9 +6,9 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import dev.gobstopper.tasks.DuckDbTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,176 @@
+package dev.gobstopper.tasks.duckdb;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.support.SqlScript;
+import dev.gobstopper.tasks.support.TaskArguments;
+import dev.gobstopper.tasks.support.TaskRow;
+
+/**
+ * The SQL of the storage, formatted once for its table.
+ * <p>
+ * Saves are appended to a journal table beside the task table and merged into it in the
+ * background; see {@link DuckDbTaskStorage}. The tables are defined in
+ * {@code schema-duckdb.sql}.
+ */
+final class DuckDbSql {
+
+	static final List<String> COLUMNS = TaskRow.COLUMNS;
+
+	/** The column types as DuckDB reports them, in the order of {@link #COLUMNS}. */
+	static final List<String> COLUMN_TYPES = List.of("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR",
+			"TIMESTAMP", "TIMESTAMP", "TIMESTAMP", "DOUBLE", "JSON", "VARCHAR", "INTEGER", "INTEGER", "JSON", "JSON",
+			"DOUBLE", "VARCHAR");
+
+	private static final String TERMINAL_STATUSES = Arrays.stream(TaskStatus.values())
+		.filter(TaskStatus::isTerminal)
+		.map((status) -> "'" + status.value() + "'")
+		.collect(Collectors.joining(", ", "(", ")"));
+
+	private static final String COLUMN_LIST = String.join(", ", COLUMNS);
+
+	private static final String LATEST_JOURNAL_ROWS = "QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1";
+
+	final String table;
+
+	final String journal;
+
+	final String createTable;
+
+	final String createJournal;
+
+	final String selectById;
+
+	final String maxJournalSeq;
+
+	final String deleteReplacedRows;
+
+	final String insertLatestJournalRows;
+
+	final String deleteMergedJournal;
+
+	final String deleteJournalById;
+
+	final String selectJournalById;
+
+	final String deleteById;
+
+	final String countExpired;
+
+	final String deleteExpired;
+
+	final String countAll;
+
+	final String createRebuild;
+
+	final String copyUnexpiredToRebuild;
+
+	final String addRebuildPrimaryKey;
+
+	final String dropTable;
+
+	final String renameRebuild;
+
+	final String indexDefinitions;
+
+	private final String[] pages = new String[8];
+
+	/**
+	 * Create the SQL for the given table.
+	 * @param table a plain SQL identifier
+	 * @throws IllegalArgumentException if the name is not a plain SQL identifier
+	 */
+	DuckDbSql(String table) {
+		this.table = TaskArguments.requireTableName(table);
+		this.journal = table + "_journal";
+		String quotedTable = quote(this.table);
+		String quotedJournal = quote(this.journal);
+		List<String> schema = SqlScript.statements(DuckDbSql.class, "schema-duckdb.sql",
+				Map.of("table", this.table, "journal", this.journal));
+		this.createTable = schema.get(0);
+		this.createJournal = schema.get(1);
+		this.selectById = "SELECT " + COLUMN_LIST + " FROM " + quotedTable + " WHERE id = ?";
+		this.maxJournalSeq = "SELECT coalesce(max(seq), 0) FROM " + quotedJournal;
+		// A merge deletes and re-inserts the rows it replaces: DuckDB updates a row column by
+		// column, which costs several times more than a delete and an insert.
+		this.deleteReplacedRows = "DELETE FROM " + quotedTable + " WHERE id IN (SELECT id FROM " + quotedJournal
+				+ " WHERE seq <= ?)";
+		// In creation order, so that DuckDB's zone maps keep pages of the newest tasks cheap
+		this.insertLatestJournalRows = "INSERT INTO " + quotedTable + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
+				+ " FROM " + quotedJournal + " WHERE seq <= ? " + LATEST_JOURNAL_ROWS + " ORDER BY created_at";
+		this.deleteMergedJournal = "DELETE FROM " + quotedJournal + " WHERE seq <= ?";
+		this.deleteJournalById = "DELETE FROM " + quotedJournal + " WHERE id = ? AND seq <= ? RETURNING seq";
+		this.selectJournalById = "SELECT " + COLUMN_LIST + " FROM " + quotedJournal
+				+ " WHERE id = ? ORDER BY seq DESC LIMIT 1";
+		this.deleteById = "DELETE FROM " + quotedTable + " WHERE id = ?";
+		String expired = " WHERE status IN " + TERMINAL_STATUSES + " AND completed_at < ?";
+		this.countExpired = "SELECT count(*) FROM " + quotedTable + expired;
+		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
+		this.countAll = "SELECT count(*) FROM " + quotedTable;
+		String rebuild = table + "_rebuild";
+		// The key is added after the copy: building the index at once beats growing it row by row
+		this.createRebuild = this.createTable.replace("IF NOT EXISTS " + quotedTable, quote(rebuild))
+			.replace(" PRIMARY KEY", "");
+		this.addRebuildPrimaryKey = "ALTER TABLE " + quote(rebuild) + " ADD PRIMARY KEY (id)";
+		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " SELECT " + COLUMN_LIST + " FROM "
+				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
+		this.dropTable = "DROP TABLE " + quotedTable;
+		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
+		this.indexDefinitions = "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database() "
+				+ "AND schema_name = current_schema() AND lower(table_name) = lower(?) AND sql IS NOT NULL";
+		for (int i = 0; i < this.pages.length; i++) {
+			this.pages[i] = buildPage((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
+		}
+	}
+
+	/**
+	 * Return the query for one page of tasks, newest first. Its parameters are the category
+	 * (when filtered), the status (when filtered), then limit and offset; when the journal
+	 * holds rows not yet merged, the filters come twice, first for the journal, then for
+	 * the table.
+	 * @param byCategory whether to filter by category
+	 * @param byStatus whether to filter by status
+	 * @param withJournal whether to read rows not yet merged from the journal
+	 * @return the query
+	 */
+	String page(boolean byCategory, boolean byStatus, boolean withJournal) {
+		return this.pages[(byCategory ? 1 : 0) | (byStatus ? 2 : 0) | (withJournal ? 4 : 0)];
+	}
+
+	private String buildPage(boolean byCategory, boolean byStatus, boolean withJournal) {
+		String filters = filters(byCategory, byStatus);
+		String order = " ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
+		if (!withJournal) {
+			return "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters) + order;
+		}
+		String journalNotMerged = "NOT EXISTS (SELECT 1 FROM " + quote(this.journal) + " j WHERE j.id = t.id)";
+		return "WITH latest AS (SELECT " + COLUMN_LIST + " FROM " + quote(this.journal) + " " + LATEST_JOURNAL_ROWS
+				+ ") SELECT " + COLUMN_LIST + " FROM latest" + where(filters) + " UNION ALL SELECT " + COLUMN_LIST
+				+ " FROM " + quote(this.table) + " t" + where(filters.isEmpty() ? journalNotMerged
+						: filters + " AND " + journalNotMerged)
+				+ order;
+	}
+
+	private static String filters(boolean byCategory, boolean byStatus) {
+		if (byCategory && byStatus) {
+			return "category = ? AND status = ?";
+		}
+		if (byCategory) {
+			return "category = ?";
+		}
+		return byStatus ? "status = ?" : "";
+	}
+
+	private static String where(String filters) {
+		return filters.isEmpty() ? "" : " WHERE " + filters;
+	}
+
+	private static String quote(String identifier) {
+		return '"' + identifier + '"';
+	}
+
+}

@@ -1,0 +1,303 @@
+package dev.gobstopper.tasks.duckdb;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.support.AbstractTaskStorage;
+import dev.gobstopper.tasks.support.TaskArguments;
+import dev.gobstopper.tasks.support.TaskCodec;
+import dev.gobstopper.tasks.support.TaskRow;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link TaskStorage} on DuckDB.
+ * <p>
+ * The table holds the same columns as the {@code TaskStorage} of Gobstopper's Python
+ * original, so either can open a file the other wrote. DuckDB pays per statement and per
+ * commit, not per row, so this storage writes in sets:
+ * <ul>
+ * <li>Saves from concurrent callers are appended to a journal table beside the task table,
+ * one group per commit, by a single writer thread. A caller returns once its group has
+ * committed.</li>
+ * <li>A maintenance thread merges the journal into the task table in large batches, and
+ * runs deletes and cleanup. Until a save is merged, reads find it in the journal.</li>
+ * </ul>
+ * {@link #close()} commits every accepted save, merges the journal and releases the
+ * connections. A journal left by a crash is merged at the next start.
+ */
+public final class DuckDbTaskStorage extends AbstractTaskStorage implements AutoCloseable {
+
+	private final DuckDbSql sql;
+
+	private final TaskCodec codec = new TaskCodec();
+
+	private final Connection writerConnection;
+
+	private final Connection maintenanceConnection;
+
+	private final Journal journal;
+
+	private final TableMaintenance maintenance;
+
+	private final ReadSessions reads;
+
+	private volatile boolean closed;
+
+	private DuckDbTaskStorage(DataSource dataSource, DuckDbSql sql, boolean initializeSchema) throws SQLException {
+		this.sql = sql;
+		this.maintenanceConnection = duckDbConnection(dataSource);
+		try {
+			DuckDbSchema.prepare(this.maintenanceConnection, sql, initializeSchema);
+			this.writerConnection = duckDbConnection(dataSource);
+			try {
+				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
+				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal);
+				this.maintenance.merge();
+				this.reads = new ReadSessions(dataSource);
+				this.journal.start(this.maintenance::journalCommitted);
+			}
+			catch (SQLException | RuntimeException ex) {
+				this.writerConnection.close();
+				throw ex;
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			this.maintenanceConnection.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Return a builder for a storage on the given DuckDB data source.
+	 * @param dataSource a data source of DuckDB connections
+	 * @return a new builder
+	 */
+	public static Builder builder(DataSource dataSource) {
+		return new Builder(dataSource);
+	}
+
+	@Override
+	protected void doSaveTask(TaskInfo task) {
+		checkOpen();
+		this.journal.append(List.of(this.codec.encode(task)));
+	}
+
+	@Override
+	protected void doSaveTasks(List<TaskInfo> tasks) {
+		checkOpen();
+		List<TaskRow> rows = new ArrayList<>(tasks.size());
+		for (TaskInfo task : tasks) {
+			rows.add(this.codec.encode(task));
+		}
+		this.journal.append(rows);
+	}
+
+	@Override
+	protected Optional<TaskInfo> doGetTask(String taskId) {
+		checkOpen();
+		Journal.Unmerged unmerged = this.journal.unmerged(taskId);
+		if (unmerged != null && unmerged.row() != null) {
+			return Optional.of(this.codec.decode(unmerged.row()));
+		}
+		return read("Could not read task '" + taskId + "'", (session) -> {
+			if (unmerged != null) {
+				Optional<TaskInfo> journaled = first(session.prepare(this.sql.selectJournalById), taskId);
+				if (journaled.isPresent()) {
+					return journaled;
+				}
+			}
+			return first(session.prepare(this.sql.selectById), taskId);
+		});
+	}
+
+	@Override
+	protected List<TaskInfo> doGetTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
+			int offset) {
+		checkOpen();
+		boolean withJournal = this.journal.hasUnmerged();
+		String page = this.sql.page(category != null, status != null, withJournal);
+		return read("Could not read tasks", (session) -> {
+			PreparedStatement statement = session.prepare(page);
+			int parameter = 1;
+			for (int pass = withJournal ? 2 : 1; pass > 0; pass--) {
+				if (category != null) {
+					statement.setString(parameter++, category);
+				}
+				if (status != null) {
+					statement.setString(parameter++, status.value());
+				}
+			}
+			statement.setLong(parameter++, limit);
+			statement.setLong(parameter, offset);
+			try (ResultSet rs = statement.executeQuery()) {
+				return TaskCodec.readRows(rs).stream().map(this.codec::decode).toList();
+			}
+		});
+	}
+
+	@Override
+	protected int deleteCompletedBefore(Instant cutoff) {
+		checkOpen();
+		return this.maintenance.deleteCompletedBefore(LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+	}
+
+	@Override
+	protected boolean doDeleteTask(String taskId) {
+		checkOpen();
+		return this.maintenance.delete(taskId);
+	}
+
+	/**
+	 * Commit every save already accepted, merge the journal into the task table and close
+	 * the connections. Calls after this are refused with an {@link IllegalStateException}.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		boolean interrupted = false;
+		try {
+			this.journal.close();
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		try {
+			this.maintenance.close();
+		}
+		catch (InterruptedException ex) {
+			interrupted = true;
+		}
+		this.reads.close();
+		closeQuietly(this.writerConnection);
+		closeQuietly(this.maintenanceConnection);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private <T> T read(String failure, ReadSessions.Read<T> read) {
+		checkOpen();
+		try {
+			return this.reads.read(read);
+		}
+		catch (SQLException ex) {
+			throw new TaskStorageException(failure + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private Optional<TaskInfo> first(PreparedStatement statement, String taskId) throws SQLException {
+		statement.setString(1, taskId);
+		try (ResultSet rs = statement.executeQuery()) {
+			return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
+		}
+	}
+
+	private long lastJournalSeq() throws SQLException {
+		try (Statement statement = this.maintenanceConnection.createStatement();
+				ResultSet rs = statement.executeQuery(this.sql.maxJournalSeq)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("TaskStorage is closed");
+		}
+	}
+
+	private static Connection duckDbConnection(DataSource dataSource) throws SQLException {
+		Connection connection = dataSource.getConnection();
+		if (!connection.isWrapperFor(DuckDBConnection.class)) {
+			connection.close();
+			throw new IllegalArgumentException("The task storage needs a DuckDB data source, got connections of "
+					+ connection.getClass().getName());
+		}
+		return connection;
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// Closing anyway
+		}
+	}
+
+	/**
+	 * Builds a {@link DuckDbTaskStorage}.
+	 */
+	public static final class Builder {
+
+		private final DataSource dataSource;
+
+		private String tableName = "tasks";
+
+		private boolean initializeSchema = true;
+
+		private Builder(DataSource dataSource) {
+			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
+		}
+
+		/**
+		 * Set the name of the task table; the journal is the table of that name with a
+		 * {@code _journal} suffix.
+		 * @param tableName a plain SQL identifier, {@code tasks} by default
+		 * @return this builder
+		 * @throws IllegalArgumentException if the name is not a plain SQL identifier
+		 */
+		public Builder tableName(String tableName) {
+			this.tableName = TaskArguments.requireTableName(TaskArguments.requireNonNull("tableName", tableName));
+			return this;
+		}
+
+		/**
+		 * Set whether to create the tables where they are missing.
+		 * @param initializeSchema {@code true} by default
+		 * @return this builder
+		 */
+		public Builder initializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+			return this;
+		}
+
+		/**
+		 * Check or create the tables, merge a journal left by a crash, and start the
+		 * storage.
+		 * @return the storage, to {@link DuckDbTaskStorage#close() close} when done
+		 * @throws IllegalArgumentException if the data source does not connect to DuckDB
+		 * @throws TaskStorageException if the database cannot be opened or holds tables of
+		 * another shape
+		 */
+		public DuckDbTaskStorage build() {
+			DuckDbSql sql = new DuckDbSql(this.tableName);
+			try {
+				return new DuckDbTaskStorage(this.dataSource, sql, this.initializeSchema);
+			}
+			catch (SQLException ex) {
+				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);
+			}
+		}
+
+	}
+
+}

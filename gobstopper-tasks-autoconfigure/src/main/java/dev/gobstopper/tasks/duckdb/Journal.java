@@ -1,0 +1,380 @@
+package dev.gobstopper.tasks.duckdb;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.support.TaskRow;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The durable journal of saves: one writer thread appends concurrent saves to the journal
+ * table as one group per commit, and releases each caller once its group has committed.
+ * <p>
+ * DuckDB pays per statement and per commit, not per row, so appending a group costs about
+ * as much as appending one row. Every journal row carries a sequence number in call order;
+ * the latest per id is the task's state until {@link TableMaintenance} merges it into the
+ * task table. Until then the journal also keeps that row in memory, so reads of a task
+ * saved moments ago need no query.
+ */
+final class Journal {
+
+	/** The most rows committed together, unless one batch alone holds more. */
+	private static final int MAX_GROUP_ROWS = 10_000;
+
+	/**
+	 * The most unmerged rows kept in memory; beyond them, such as after a batch of a million
+	 * tasks or while merges fail, reads find unmerged rows in the journal table instead.
+	 */
+	private static final int MAX_ROWS_IN_MEMORY = 50_000;
+
+	private static final Log logger = LogFactory.getLog(Journal.class);
+
+	private static final Write CLOSE = new Write(List.of());
+
+	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+
+	private final Map<String, Unmerged> unmerged = new ConcurrentHashMap<>();
+
+	private final DuckDBConnection connection;
+
+	private final DuckDbSql sql;
+
+	private final Thread writer;
+
+	private volatile long committedSeq;
+
+	private volatile Runnable onCommit = () -> {
+	};
+
+	private long nextSeq;
+
+	private boolean closed;
+
+	private @Nullable DuckDBAppender appender;
+
+	/**
+	 * Create a journal that continues after the highest sequence number already in it.
+	 * @param connection the connection the writer uses alone
+	 * @param sql the storage's SQL
+	 * @param lastSeq the highest sequence number in the journal table
+	 */
+	Journal(Connection connection, DuckDbSql sql, long lastSeq) throws SQLException {
+		this.connection = connection.unwrap(DuckDBConnection.class);
+		this.sql = sql;
+		this.committedSeq = lastSeq;
+		this.nextSeq = lastSeq + 1;
+		this.writer = new Thread(this::run, "gobstopper-tasks-journal");
+		this.writer.setDaemon(true);
+	}
+
+	void start(Runnable onCommit) {
+		this.onCommit = onCommit;
+		this.writer.start();
+	}
+
+	/**
+	 * Append rows to the journal in one transaction and return once it has committed.
+	 * @param rows the rows, in call order
+	 * @throws IllegalStateException if the journal is closed
+	 * @throws TaskStorageException if the rows could not be committed
+	 */
+	void append(List<TaskRow> rows) {
+		Write write = new Write(rows);
+		synchronized (this) {
+			if (this.closed) {
+				throw new IllegalStateException("TaskStorage is closed: tasks can no longer be saved");
+			}
+			this.queue.add(write);
+		}
+		write.await();
+	}
+
+	/**
+	 * Return what the journal holds of the task that the task table does not have yet, if
+	 * anything.
+	 */
+	@Nullable Unmerged unmerged(String id) {
+		return this.unmerged.get(id);
+	}
+
+	boolean hasUnmerged() {
+		return !this.unmerged.isEmpty();
+	}
+
+	long committedSeq() {
+		return this.committedSeq;
+	}
+
+	/**
+	 * Forget the unmerged states up to the given sequence number, now in the task table.
+	 */
+	void merged(long upToSeq) {
+		this.unmerged.values().removeIf((entry) -> entry.seq <= upToSeq);
+	}
+
+	/**
+	 * Forget the unmerged states of a task up to the given sequence number, now deleted.
+	 */
+	void deleted(String id, long upToSeq) {
+		this.unmerged.computeIfPresent(id, (key, entry) -> (entry.seq <= upToSeq) ? null : entry);
+	}
+
+	/**
+	 * Commit every save already accepted, then stop the writer. Saves after this are
+	 * refused.
+	 */
+	void close() throws InterruptedException {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.queue.add(CLOSE);
+		}
+		this.writer.join();
+	}
+
+	private void run() {
+		List<Write> group = new ArrayList<>();
+		Throwable stopped = null;
+		try {
+			while (true) {
+				Write first = this.queue.take();
+				if (first == CLOSE) {
+					return;
+				}
+				group.add(first);
+				int rows = first.rows.size();
+				for (Write next = this.queue.peek(); next != null && next != CLOSE
+						&& rows + next.rows.size() <= MAX_GROUP_ROWS; next = this.queue.peek()) {
+					group.add(this.queue.remove());
+					rows += next.rows.size();
+				}
+				commit(group);
+				group.clear();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			stopped = ex;
+		}
+		catch (Throwable ex) {
+			logger.error("The task journal writer stopped; saves are refused from now on", ex);
+			stopped = ex;
+		}
+		finally {
+			synchronized (this) {
+				this.closed = true;
+			}
+			closeAppender();
+			failAll(group, stopped);
+		}
+	}
+
+	/**
+	 * Commit a group; if it fails, commit each write of it alone, so a bad write fails only
+	 * its own caller.
+	 */
+	private void commit(List<Write> group) {
+		long firstSeq;
+		try {
+			firstSeq = appendGroup(group);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (group.size() == 1) {
+				group.get(0).fail(ex);
+				return;
+			}
+			for (Write write : group) {
+				commit(List.of(write));
+			}
+			return;
+		}
+		published(group, firstSeq);
+	}
+
+	/**
+	 * Append a group in one transaction and return the sequence number of its first row.
+	 */
+	private long appendGroup(List<Write> group) throws SQLException {
+		long firstSeq = this.nextSeq;
+		long seq = firstSeq;
+		Transactions.begin(this.connection);
+		try {
+			DuckDBAppender appender = appender();
+			for (Write write : group) {
+				for (TaskRow row : write.rows) {
+					append(appender, row, seq++);
+				}
+			}
+			appender.flush();
+			Transactions.commit(this.connection);
+			return firstSeq;
+		}
+		catch (SQLException | RuntimeException ex) {
+			// Closing flushes what the appender still buffers: do it inside the transaction
+			// that is about to be rolled back.
+			closeAppender();
+			Transactions.rollback(this.connection);
+			throw ex;
+		}
+		finally {
+			this.nextSeq = seq;
+		}
+	}
+
+	/**
+	 * Make a committed group visible to reads, then release its callers.
+	 */
+	private void published(List<Write> group, long firstSeq) {
+		long seq = firstSeq;
+		for (Write write : group) {
+			for (TaskRow row : write.rows) {
+				TaskRow kept = (this.unmerged.size() < MAX_ROWS_IN_MEMORY) ? row : null;
+				this.unmerged.put(row.id(), new Unmerged(seq++, kept));
+			}
+		}
+		this.committedSeq = seq - 1;
+		for (Write write : group) {
+			write.done();
+		}
+		this.onCommit.run();
+	}
+
+	private static void append(DuckDBAppender appender, TaskRow row, long seq) throws SQLException {
+		appender.beginRow();
+		appender.append(seq);
+		appender.append(row.id());
+		appender.append(row.name());
+		appender.append(row.category());
+		appender.append(row.priority());
+		appender.append(row.status());
+		appender.append(row.createdAt());
+		appendNullable(appender, row.startedAt());
+		appendNullable(appender, row.completedAt());
+		appender.append(row.elapsedSeconds());
+		appendNullable(appender, row.result());
+		appendNullable(appender, row.error());
+		appender.append(row.retryCount());
+		appender.append(row.maxRetries());
+		appendNullable(appender, row.args());
+		appendNullable(appender, row.kwargs());
+		appender.append(row.progress());
+		appendNullable(appender, row.progressMessage());
+		appender.endRow();
+	}
+
+	private static void appendNullable(DuckDBAppender appender, @Nullable LocalDateTime value) throws SQLException {
+		if (value != null) {
+			appender.append(value);
+		}
+		else {
+			appender.appendNull();
+		}
+	}
+
+	private static void appendNullable(DuckDBAppender appender, @Nullable String value) throws SQLException {
+		if (value != null) {
+			appender.append(value);
+		}
+		else {
+			appender.appendNull();
+		}
+	}
+
+	private DuckDBAppender appender() throws SQLException {
+		if (this.appender == null) {
+			this.appender = this.connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, this.sql.journal);
+		}
+		return this.appender;
+	}
+
+	private void closeAppender() {
+		if (this.appender != null) {
+			try {
+				this.appender.close();
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.debug("Journal appender did not close cleanly", ex);
+			}
+			this.appender = null;
+		}
+	}
+
+	private void failAll(List<Write> group, @Nullable Throwable cause) {
+		List<Write> left = new ArrayList<>(group);
+		this.queue.drainTo(left);
+		IllegalStateException stopped = new IllegalStateException(
+				"TaskStorage is closed: the journal writer stopped", cause);
+		left.forEach((write) -> write.fail(stopped));
+	}
+
+	/**
+	 * The newest journal row of a task that is not merged yet: its sequence number, and the
+	 * row itself unless too many rows wait in memory already.
+	 */
+	record Unmerged(long seq, @Nullable TaskRow row) {
+
+	}
+
+	/**
+	 * One caller's rows and the signal that releases it.
+	 */
+	private static final class Write {
+
+		private final List<TaskRow> rows;
+
+		private final CompletableFuture<Void> committed = new CompletableFuture<>();
+
+		Write(List<TaskRow> rows) {
+			this.rows = rows;
+		}
+
+		void done() {
+			this.committed.complete(null);
+		}
+
+		void fail(Throwable cause) {
+			this.committed.completeExceptionally(cause);
+		}
+
+		void await() {
+			try {
+				this.committed.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new TaskStorageException("Interrupted while waiting for a save to commit; it may or may not be saved",
+						ex);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = ex.getCause();
+				if (cause instanceof IllegalStateException closed) {
+					throw new IllegalStateException(closed.getMessage(), closed);
+				}
+				throw new TaskStorageException(describe(this.rows) + " could not be saved: " + cause.getMessage(), cause);
+			}
+		}
+
+		private static String describe(List<TaskRow> rows) {
+			return (rows.size() == 1) ? "Task '" + rows.get(0).id() + "'"
+					: "A batch of " + rows.size() + " tasks starting with '" + rows.get(0).id() + "'";
+		}
+
+	}
+
+}
