@@ -39,11 +39,23 @@ import org.jspecify.annotations.Nullable;
  * @param kwargs the keyword arguments, as JSON values
  * @param progress the percentage done, from 0 to 100
  * @param progressMessage a human-readable progress message
+ * @param attempt the executions started so far, counted by each claim
+ * @param maxAttempts the executions allowed, at least 1
+ * @param idempotencyKey the key under which the task is stored once, or {@code null}
+ * @param notBefore the time before which the task must not run, or {@code null}
+ * @param nextAttemptAt the time of the next retry, or {@code null}
+ * @param leaseOwner the worker that holds the task's lease, or {@code null}
+ * @param leaseExpiresAt when the lease runs out unless renewed, or {@code null}
+ * @param claimedAt when the task was first claimed, or {@code null}
+ * @param lastHeartbeatAt when the lease was last taken or renewed, or {@code null}
  */
 public record TaskInfo(String id, String name, String category, TaskPriority priority, TaskStatus status,
 		Instant createdAt, @Nullable Instant startedAt, @Nullable Instant completedAt, double elapsedSeconds,
 		@Nullable Object result, @Nullable String error, int retryCount, int maxRetries, List<@Nullable Object> args,
-		Map<String, @Nullable Object> kwargs, double progress, String progressMessage) {
+		Map<String, @Nullable Object> kwargs, double progress, String progressMessage, int attempt, int maxAttempts,
+		@Nullable String idempotencyKey, @Nullable Instant notBefore, @Nullable Instant nextAttemptAt,
+		@Nullable String leaseOwner, @Nullable Instant leaseExpiresAt, @Nullable Instant claimedAt,
+		@Nullable Instant lastHeartbeatAt) {
 
 	public TaskInfo {
 		id = TaskArguments.requireKey("id", id);
@@ -52,8 +64,8 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		TaskArguments.requireNonNull("priority", priority);
 		TaskArguments.requireNonNull("status", status);
 		createdAt = TaskArguments.requireTimestamp("createdAt", TaskArguments.requireNonNull("createdAt", createdAt));
-		startedAt = (startedAt != null) ? TaskArguments.requireTimestamp("startedAt", startedAt) : null;
-		completedAt = (completedAt != null) ? TaskArguments.requireTimestamp("completedAt", completedAt) : null;
+		startedAt = optionalTimestamp("startedAt", startedAt);
+		completedAt = optionalTimestamp("completedAt", completedAt);
 		elapsedSeconds = TaskArguments.requireFinite("elapsedSeconds", elapsedSeconds);
 		if (elapsedSeconds < 0) {
 			throw new TaskFieldException("elapsedSeconds", "must not be negative, got " + elapsedSeconds);
@@ -70,11 +82,39 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 			throw new TaskFieldException("progress", "must be between 0 and 100, got " + progress);
 		}
 		progressMessage = (progressMessage != null) ? Text.requireWellFormed("progressMessage", progressMessage) : "";
+		TaskArguments.requireNotNegative("attempt", attempt);
+		if (maxAttempts < 1) {
+			throw new TaskFieldException("maxAttempts", "must be at least 1, got " + maxAttempts);
+		}
+		idempotencyKey = (idempotencyKey != null) ? TaskArguments.requireKey("idempotencyKey", idempotencyKey) : null;
+		notBefore = optionalTimestamp("notBefore", notBefore);
+		nextAttemptAt = optionalTimestamp("nextAttemptAt", nextAttemptAt);
+		leaseOwner = (leaseOwner != null) ? TaskArguments.requireKey("leaseOwner", leaseOwner) : null;
+		leaseExpiresAt = optionalTimestamp("leaseExpiresAt", leaseExpiresAt);
+		claimedAt = optionalTimestamp("claimedAt", claimedAt);
+		lastHeartbeatAt = optionalTimestamp("lastHeartbeatAt", lastHeartbeatAt);
+	}
+
+	/**
+	 * Create a task with the components of Gobstopper's original table, and the defaults
+	 * for the others: no attempt made, one allowed, no idempotency key, no schedule and no
+	 * lease.
+	 */
+	public TaskInfo(String id, String name, String category, TaskPriority priority, TaskStatus status,
+			Instant createdAt, @Nullable Instant startedAt, @Nullable Instant completedAt, double elapsedSeconds,
+			@Nullable Object result, @Nullable String error, int retryCount, int maxRetries,
+			List<@Nullable Object> args, Map<String, @Nullable Object> kwargs, double progress,
+			String progressMessage) {
+		this(id, name, category, priority, status, createdAt, startedAt, completedAt, elapsedSeconds, result, error,
+				retryCount, maxRetries, args, kwargs, progress, progressMessage, 0, 1, null, null, null, null, null,
+				null, null);
 	}
 
 	/**
 	 * Return a builder with the defaults: a random UUID id, {@link TaskPriority#NORMAL},
-	 * {@link TaskStatus#PENDING}, created now, no arguments and an empty progress message.
+	 * {@link TaskStatus#PENDING}, created now, no arguments, an empty progress message, no
+	 * attempt made and one allowed, and {@code null} for the idempotency key, the schedule
+	 * and the lease.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -116,7 +156,14 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 				+ this.priority + ", status=" + this.status + ", createdAt=" + this.createdAt + ", startedAt="
 				+ this.startedAt + ", completedAt=" + this.completedAt + ", elapsedSeconds=" + this.elapsedSeconds
 				+ ", retryCount=" + this.retryCount + ", maxRetries=" + this.maxRetries + ", progress=" + this.progress
-				+ "]";
+				+ ", attempt=" + this.attempt + ", maxAttempts=" + this.maxAttempts + ", idempotencyKey="
+				+ this.idempotencyKey + ", notBefore=" + this.notBefore + ", nextAttemptAt=" + this.nextAttemptAt
+				+ ", leaseOwner=" + this.leaseOwner + ", leaseExpiresAt=" + this.leaseExpiresAt + ", claimedAt="
+				+ this.claimedAt + ", lastHeartbeatAt=" + this.lastHeartbeatAt + "]";
+	}
+
+	private static @Nullable Instant optionalTimestamp(String field, @Nullable Instant value) {
+		return (value != null) ? TaskArguments.requireTimestamp(field, value) : null;
 	}
 
 	private static Map<String, @Nullable Object> copyOf(Map<String, ? extends @Nullable Object> kwargs) {
@@ -166,6 +213,24 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 
 		private String progressMessage;
 
+		private int attempt;
+
+		private int maxAttempts;
+
+		private @Nullable String idempotencyKey;
+
+		private @Nullable Instant notBefore;
+
+		private @Nullable Instant nextAttemptAt;
+
+		private @Nullable String leaseOwner;
+
+		private @Nullable Instant leaseExpiresAt;
+
+		private @Nullable Instant claimedAt;
+
+		private @Nullable Instant lastHeartbeatAt;
+
 		private Builder() {
 			this.id = UUID.randomUUID().toString();
 			this.priority = TaskPriority.NORMAL;
@@ -174,6 +239,7 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 			this.args = List.of();
 			this.kwargs = Map.of();
 			this.progressMessage = "";
+			this.maxAttempts = 1;
 		}
 
 		private Builder(TaskInfo task) {
@@ -194,6 +260,15 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 			this.kwargs = task.kwargs;
 			this.progress = task.progress;
 			this.progressMessage = task.progressMessage;
+			this.attempt = task.attempt;
+			this.maxAttempts = task.maxAttempts;
+			this.idempotencyKey = task.idempotencyKey;
+			this.notBefore = task.notBefore;
+			this.nextAttemptAt = task.nextAttemptAt;
+			this.leaseOwner = task.leaseOwner;
+			this.leaseExpiresAt = task.leaseExpiresAt;
+			this.claimedAt = task.claimedAt;
+			this.lastHeartbeatAt = task.lastHeartbeatAt;
 		}
 
 		public Builder id(String id) {
@@ -283,6 +358,51 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 			return this;
 		}
 
+		public Builder attempt(int attempt) {
+			this.attempt = attempt;
+			return this;
+		}
+
+		public Builder maxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+			return this;
+		}
+
+		public Builder idempotencyKey(@Nullable String idempotencyKey) {
+			this.idempotencyKey = idempotencyKey;
+			return this;
+		}
+
+		public Builder notBefore(@Nullable Instant notBefore) {
+			this.notBefore = notBefore;
+			return this;
+		}
+
+		public Builder nextAttemptAt(@Nullable Instant nextAttemptAt) {
+			this.nextAttemptAt = nextAttemptAt;
+			return this;
+		}
+
+		public Builder leaseOwner(@Nullable String leaseOwner) {
+			this.leaseOwner = leaseOwner;
+			return this;
+		}
+
+		public Builder leaseExpiresAt(@Nullable Instant leaseExpiresAt) {
+			this.leaseExpiresAt = leaseExpiresAt;
+			return this;
+		}
+
+		public Builder claimedAt(@Nullable Instant claimedAt) {
+			this.claimedAt = claimedAt;
+			return this;
+		}
+
+		public Builder lastHeartbeatAt(@Nullable Instant lastHeartbeatAt) {
+			this.lastHeartbeatAt = lastHeartbeatAt;
+			return this;
+		}
+
 		/**
 		 * Build the task.
 		 * @return the task
@@ -291,7 +411,9 @@ public record TaskInfo(String id, String name, String category, TaskPriority pri
 		public TaskInfo build() {
 			return new TaskInfo(this.id, this.name, this.category, this.priority, this.status, this.createdAt,
 					this.startedAt, this.completedAt, this.elapsedSeconds, this.result, this.error, this.retryCount,
-					this.maxRetries, this.args, this.kwargs, this.progress, this.progressMessage);
+					this.maxRetries, this.args, this.kwargs, this.progress, this.progressMessage, this.attempt,
+					this.maxAttempts, this.idempotencyKey, this.notBefore, this.nextAttemptAt, this.leaseOwner,
+					this.leaseExpiresAt, this.claimedAt, this.lastHeartbeatAt);
 		}
 
 	}

@@ -11,10 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.support.TaskRow;
 
 /**
- * Creates the task and journal tables where they are missing, and refuses tables of
- * another shape before anything in the database is changed.
+ * Creates the task and journal tables where they are missing, adds the columns of today's
+ * Gobstopper to tables of the first shape, and refuses tables of another shape before
+ * anything in the database is changed.
  */
 final class DuckDbSchema {
 
@@ -35,37 +37,34 @@ final class DuckDbSchema {
 	}
 
 	/**
-	 * Check the tables, and create those missing if asked to.
+	 * Check the tables, and create those missing or add the columns they lack if asked to.
 	 * @param connection a connection to the database
 	 * @param sql the storage's SQL
-	 * @param createMissing whether to create missing tables
-	 * @throws TaskStorageException if a table has another shape, or is missing and may not
-	 * be created
+	 * @param initialize whether to create missing tables and add missing columns
+	 * @throws TaskStorageException if a table has another shape, or needs changes that may
+	 * not be made
 	 */
-	static void prepare(Connection connection, DuckDbSql sql, boolean createMissing) throws SQLException {
+	static void prepare(Connection connection, DuckDbSql sql, boolean initialize) throws SQLException {
 		List<String> taskColumns = describe(DuckDbSql.COLUMNS, DuckDbSql.COLUMN_TYPES);
 		List<String> journalColumns = new ArrayList<>(taskColumns);
 		journalColumns.add(0, "seq BIGINT");
-		List<String> missing = new ArrayList<>();
-		if (check(connection, sql.table, taskColumns)) {
+		List<String> changes = new ArrayList<>();
+		changes.addAll(changesFor(connection, sql.table, taskColumns, sql.createTable, sql.addLeaseColumnsToTable));
+		if (!changes.contains(sql.createTable)) {
 			checkPrimaryKey(connection, sql.table);
 		}
-		else {
-			missing.add(sql.createTable);
-		}
-		if (!check(connection, sql.journal, journalColumns)) {
-			missing.add(sql.createJournal);
-		}
-		if (missing.isEmpty()) {
+		changes.addAll(
+				changesFor(connection, sql.journal, journalColumns, sql.createJournal, sql.addLeaseColumnsToJournal));
+		if (changes.isEmpty()) {
 			return;
 		}
-		if (!createMissing) {
-			throw new TaskStorageException("The database " + path(connection) + " lacks the table(s) for tasks and "
-					+ "initialize-schema is 'never'. Create them with:\n" + String.join(";\n", missing) + ";");
+		if (!initialize) {
+			throw new TaskStorageException("The database " + path(connection) + " lacks tables or columns for tasks "
+					+ "and initialize-schema is 'never'. Create them with:\n" + String.join(";\n", changes) + ";");
 		}
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("BEGIN TRANSACTION");
-			for (String ddl : missing) {
+			for (String ddl : changes) {
 				statement.execute(ddl);
 			}
 			statement.execute("COMMIT");
@@ -73,10 +72,12 @@ final class DuckDbSchema {
 	}
 
 	/**
-	 * Return whether the table exists, after checking that its columns are the expected
-	 * ones.
+	 * Return what a table needs: to be created if it is missing, its lease columns if it
+	 * has the first shape, nothing if it has every column. A table of any other shape is
+	 * refused.
 	 */
-	private static boolean check(Connection connection, String table, List<String> expected) throws SQLException {
+	private static List<String> changesFor(Connection connection, String table, List<String> expected,
+			String create, List<String> addLeaseColumns) throws SQLException {
 		List<String> actual = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement(COLUMNS_OF)) {
 			statement.setString(1, table);
@@ -87,14 +88,17 @@ final class DuckDbSchema {
 			}
 		}
 		if (actual.isEmpty()) {
-			return false;
+			return List.of(create);
 		}
-		if (!actual.equals(expected)) {
-			throw new TaskStorageException("Table '" + table + "' in " + path(connection)
-					+ " is not a gobstopper-tasks table: its columns are " + actual + ", expected " + expected
-					+ ". Point gobstopper.tasks.db-path to another file or choose another gobstopper.tasks.table-name.");
+		if (actual.equals(expected)) {
+			return List.of();
 		}
-		return true;
+		if (actual.equals(expected.subList(0, expected.size() - TaskRow.LEASE_COLUMNS.size()))) {
+			return addLeaseColumns;
+		}
+		throw new TaskStorageException("Table '" + table + "' in " + path(connection)
+				+ " is not a gobstopper-tasks table: its columns are " + actual + ", expected " + expected
+				+ ". Point gobstopper.tasks.db-path to another file or choose another gobstopper.tasks.table-name.");
 	}
 
 	private static void checkPrimaryKey(Connection connection, String table) throws SQLException {

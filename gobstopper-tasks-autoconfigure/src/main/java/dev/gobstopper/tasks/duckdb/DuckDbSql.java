@@ -24,7 +24,8 @@ final class DuckDbSql {
 	/** The column types as DuckDB reports them, in the order of {@link #COLUMNS}. */
 	static final List<String> COLUMN_TYPES = List.of("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR",
 			"TIMESTAMP", "TIMESTAMP", "TIMESTAMP", "DOUBLE", "JSON", "VARCHAR", "INTEGER", "INTEGER", "JSON", "JSON",
-			"DOUBLE", "VARCHAR");
+			"DOUBLE", "VARCHAR", "INTEGER", "INTEGER", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "VARCHAR", "TIMESTAMP",
+			"TIMESTAMP", "TIMESTAMP");
 
 	private static final String TERMINAL_STATUSES = Arrays.stream(TaskStatus.values())
 		.filter(TaskStatus::isTerminal)
@@ -42,6 +43,10 @@ final class DuckDbSql {
 	final String createTable;
 
 	final String createJournal;
+
+	final List<String> addLeaseColumnsToTable;
+
+	final List<String> addLeaseColumnsToJournal;
 
 	final String selectById;
 
@@ -93,6 +98,10 @@ final class DuckDbSql {
 				Map.of("table", this.table, "journal", this.journal));
 		this.createTable = schema.get(0);
 		this.createJournal = schema.get(1);
+		this.addLeaseColumnsToTable = SqlScript.statements(DuckDbSql.class, "add-lease-columns-duckdb.sql",
+				Map.of("table", this.table));
+		this.addLeaseColumnsToJournal = SqlScript.statements(DuckDbSql.class, "add-lease-columns-duckdb.sql",
+				Map.of("table", this.journal));
 		this.selectById = "SELECT " + COLUMN_LIST + " FROM " + quotedTable + " WHERE id = ?";
 		this.maxJournalSeq = "SELECT coalesce(max(seq), 0) FROM " + quotedJournal;
 		// A merge deletes and re-inserts the rows it replaces: DuckDB updates a row column by

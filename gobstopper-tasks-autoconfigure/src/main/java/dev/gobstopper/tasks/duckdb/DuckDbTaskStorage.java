@@ -5,19 +5,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.gobstopper.tasks.TaskCompletionBucket;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.support.AbstractTaskStorage;
+import dev.gobstopper.tasks.support.StoreHealth;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskCodec;
 import dev.gobstopper.tasks.support.TaskRow;
@@ -58,7 +64,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private volatile boolean closed;
 
-	private DuckDbTaskStorage(DataSource dataSource, DuckDbSql sql, boolean initializeSchema) throws SQLException {
+	private DuckDbTaskStorage(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock)
+			throws SQLException {
+		super(clock);
 		this.sql = sql;
 		this.maintenanceConnection = duckDbConnection(dataSource);
 		try {
@@ -162,6 +170,63 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		return this.maintenance.delete(taskId);
 	}
 
+	@Override
+	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
+			int limit, int offset) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected Optional<TaskInfo> doGetTaskByIdempotencyKey(String idempotencyKey) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected TaskInfo doSaveTaskIfAbsent(TaskInfo task) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected Optional<TaskInfo> doClaimNext(String category, String workerId, Instant now, Instant leaseExpiresAt) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected boolean doRenewLease(String taskId, String workerId, Instant now, Instant leaseExpiresAt) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected int doReclaimExpiredLeases(Instant now, int limit) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	protected List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until, long bucketMicros,
+			@Nullable String category) {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
+	@Override
+	public StoreHealth health() {
+		throw new UnsupportedOperationException("Not yet implemented");
+	}
+
 	/**
 	 * Commit every save already accepted, merge the journal into the task table and close
 	 * the connections. Calls after this are refused with an {@link IllegalStateException}.
@@ -254,6 +319,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 		private boolean initializeSchema = true;
 
+		private Clock clock = Clock.systemUTC();
+
 		private Builder(DataSource dataSource) {
 			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
 		}
@@ -281,6 +348,16 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 
 		/**
+		 * Set the clock that says what time it is, such as when a lease runs out.
+		 * @param clock the clock, UTC system time by default
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = TaskArguments.requireNonNull("clock", clock);
+			return this;
+		}
+
+		/**
 		 * Check or create the tables, merge a journal left by a crash, and start the
 		 * storage.
 		 * @return the storage, to {@link DuckDbTaskStorage#close() close} when done
@@ -291,7 +368,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		public DuckDbTaskStorage build() {
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
-				return new DuckDbTaskStorage(this.dataSource, sql, this.initializeSchema);
+				return new DuckDbTaskStorage(this.dataSource, sql, this.initializeSchema, this.clock);
 			}
 			catch (SQLException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);

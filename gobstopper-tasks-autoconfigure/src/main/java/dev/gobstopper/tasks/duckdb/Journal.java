@@ -275,6 +275,15 @@ final class Journal {
 		appendNullable(appender, row.kwargs());
 		appender.append(row.progress());
 		appendNullable(appender, row.progressMessage());
+		appender.append(row.attempt());
+		appender.append(row.maxAttempts());
+		appendNullable(appender, row.idempotencyKey());
+		appendNullable(appender, row.notBefore());
+		appendNullable(appender, row.nextAttemptAt());
+		appendNullable(appender, row.leaseOwner());
+		appendNullable(appender, row.leaseExpiresAt());
+		appendNullable(appender, row.claimedAt());
+		appendNullable(appender, row.lastHeartbeatAt());
 		appender.endRow();
 	}
 

@@ -75,7 +75,9 @@ public final class TaskCodec {
 		return new TaskRow(task.id(), task.name(), task.category(), task.priority().value(), task.status().value(),
 				utc(task.createdAt()), utc(task.startedAt()), utc(task.completedAt()), task.elapsedSeconds(), result,
 				task.error(), task.retryCount(), task.maxRetries(), args, kwargs, task.progress(),
-				task.progressMessage());
+				task.progressMessage(), task.attempt(), task.maxAttempts(), task.idempotencyKey(),
+				utc(task.notBefore()), utc(task.nextAttemptAt()), task.leaseOwner(), utc(task.leaseExpiresAt()),
+				utc(task.claimedAt()), utc(task.lastHeartbeatAt()));
 	}
 
 	private String writeJson(TaskInfo task, String field, @Nullable Object value, int budget) {
@@ -106,23 +108,44 @@ public final class TaskCodec {
 	}
 
 	/**
-	 * Read the rows of a result set, finding the columns by name.
+	 * Read the rows of a result set, finding the columns by name. Timestamps are read as
+	 * UTC {@link LocalDateTime}s.
 	 * @param rs the result set, before its first row
 	 * @return the rows
 	 * @throws SQLException if the result set cannot be read
 	 */
 	public static List<TaskRow> readRows(ResultSet rs) throws SQLException {
+		return readRows(rs, (results, column) -> results.getObject(column, LocalDateTime.class));
+	}
+
+	/**
+	 * Read the rows of a result set, finding the columns by name.
+	 * @param rs the result set, before its first row
+	 * @param timestamps how the database's timestamps are read as UTC date-times
+	 * @return the rows
+	 * @throws SQLException if the result set cannot be read
+	 */
+	public static List<TaskRow> readRows(ResultSet rs, TimestampReader timestamps) throws SQLException {
 		int[] at = columnIndexes(rs.getMetaData());
 		List<TaskRow> rows = new ArrayList<>();
 		while (rs.next()) {
+			int maxRetries = rs.getInt(at[12]);
 			rows.add(new TaskRow(rs.getString(at[0]), rs.getString(at[1]), rs.getString(at[2]), rs.getInt(at[3]),
-					rs.getString(at[4]), rs.getObject(at[5], LocalDateTime.class),
-					rs.getObject(at[6], LocalDateTime.class), rs.getObject(at[7], LocalDateTime.class),
-					doubleOrZero(rs, at[8]), rs.getString(at[9]), rs.getString(at[10]), rs.getInt(at[11]),
-					rs.getInt(at[12]), rs.getString(at[13]), rs.getString(at[14]), doubleOrZero(rs, at[15]),
-					rs.getString(at[16])));
+					rs.getString(at[4]), timestamps.read(rs, at[5]), timestamps.read(rs, at[6]),
+					timestamps.read(rs, at[7]), doubleOrZero(rs, at[8]), rs.getString(at[9]), rs.getString(at[10]),
+					rs.getInt(at[11]), maxRetries, rs.getString(at[13]), rs.getString(at[14]), doubleOrZero(rs, at[15]),
+					rs.getString(at[16]), intOr(rs, at[17], 0),
+					// Gobstopper reads a missing max_attempts as the retries plus the first attempt
+					intOr(rs, at[18], maxRetries + 1), rs.getString(at[19]), timestamps.read(rs, at[20]),
+					timestamps.read(rs, at[21]), rs.getString(at[22]), timestamps.read(rs, at[23]),
+					timestamps.read(rs, at[24]), timestamps.read(rs, at[25])));
 		}
 		return rows;
+	}
+
+	private static int intOr(ResultSet rs, int column, int ifNull) throws SQLException {
+		int value = rs.getInt(column);
+		return rs.wasNull() ? ifNull : value;
 	}
 
 	/**
@@ -164,7 +187,10 @@ public final class TaskCodec {
 					instant(row.startedAt()), instant(row.completedAt()), row.elapsedSeconds(),
 					column(id, "result", () -> readJson(row.result(), Object.class)), row.error(), row.retryCount(),
 					row.maxRetries(), column(id, "args", () -> readArgs(row.args())),
-					column(id, "kwargs", () -> readKwargs(row.kwargs())), row.progress(), row.progressMessage());
+					column(id, "kwargs", () -> readKwargs(row.kwargs())), row.progress(), row.progressMessage(),
+					row.attempt(), row.maxAttempts(), row.idempotencyKey(), instant(row.notBefore()),
+					instant(row.nextAttemptAt()), row.leaseOwner(), instant(row.leaseExpiresAt()),
+					instant(row.claimedAt()), instant(row.lastHeartbeatAt()));
 		}
 		catch (TaskFieldException ex) {
 			// Each field names its column in camel case
@@ -231,6 +257,16 @@ public final class TaskCodec {
 	@Contract("!null -> !null")
 	private static @Nullable Instant instant(@Nullable LocalDateTime utc) {
 		return (utc != null) ? utc.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	/**
+	 * Reads a timestamp column as a UTC date-time.
+	 */
+	@FunctionalInterface
+	public interface TimestampReader {
+
+		@Nullable LocalDateTime read(ResultSet rs, int column) throws SQLException;
+
 	}
 
 	@FunctionalInterface

@@ -1,4 +1,5 @@
--- The task table: the columns of Gobstopper's Python original, in its order.
+-- The task table: the columns of the first Gobstopper table, in its order, then those it
+-- added for retries, idempotency and leases, in the order its migration adds them.
 CREATE TABLE IF NOT EXISTS "${table}" (
     id VARCHAR PRIMARY KEY,
     name VARCHAR NOT NULL,
@@ -16,7 +17,16 @@ CREATE TABLE IF NOT EXISTS "${table}" (
     args JSON,
     kwargs JSON,
     progress DOUBLE DEFAULT 0.0,
-    progress_message VARCHAR DEFAULT ''
+    progress_message VARCHAR DEFAULT '',
+    attempt INTEGER DEFAULT 0,
+    max_attempts INTEGER DEFAULT 1,
+    idempotency_key VARCHAR,
+    not_before TIMESTAMP,
+    next_attempt_at TIMESTAMP,
+    lease_owner VARCHAR,
+    lease_expires_at TIMESTAMP,
+    claimed_at TIMESTAMP,
+    last_heartbeat_at TIMESTAMP
 );
 
 -- The journal of saves not yet merged into the task table: the same columns after a
@@ -39,5 +49,14 @@ CREATE TABLE IF NOT EXISTS "${journal}" (
     args JSON,
     kwargs JSON,
     progress DOUBLE,
-    progress_message VARCHAR
+    progress_message VARCHAR,
+    attempt INTEGER,
+    max_attempts INTEGER,
+    idempotency_key VARCHAR,
+    not_before TIMESTAMP,
+    next_attempt_at TIMESTAMP,
+    lease_owner VARCHAR,
+    lease_expires_at TIMESTAMP,
+    claimed_at TIMESTAMP,
+    last_heartbeat_at TIMESTAMP
 );

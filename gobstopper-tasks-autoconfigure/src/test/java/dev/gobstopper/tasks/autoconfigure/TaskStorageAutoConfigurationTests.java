@@ -23,10 +23,14 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import dev.gobstopper.tasks.TaskCompletionBucket;
+import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.TaskStorageException;
+import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
@@ -774,6 +778,58 @@ class TaskStorageAutoConfigurationTests {
 		@Override
 		public boolean deleteTask(String taskId) {
 			return this.tasks.remove(taskId) != null;
+		}
+
+		@Override
+		public Optional<TaskInfo> getTaskByIdempotencyKey(String idempotencyKey) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public TaskInfo saveTaskIfAbsent(TaskInfo task) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public Optional<TaskInfo> claimNext(String category, String workerId, Duration lease) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public boolean renewLease(String taskId, String workerId, Duration lease) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public int reclaimExpiredLeases(int limit) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public TaskCounts countTasks(@Nullable String category) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public List<TaskNameStatistics> statisticsByName(Instant since) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public List<TaskCompletionBucket> completionsOverTime(Instant since, Duration bucket,
+				@Nullable String category) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
+				int offset) {
+			throw new UnsupportedOperationException("Not used by these tests");
+		}
+
+		@Override
+		public List<TaskSummary> getOldestTaskSummaries(TaskStatus status, int limit) {
+			throw new UnsupportedOperationException("Not used by these tests");
 		}
 
 	}

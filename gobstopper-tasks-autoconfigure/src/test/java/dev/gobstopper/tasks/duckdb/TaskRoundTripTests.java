@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TestTasks;
+import dev.gobstopper.tasks.support.TaskRow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,7 @@ class TaskRoundTripTests {
 
 	@Test
 	void jsonWrittenByPythonWithNanAndInfinityIsRead() {
-		this.db.execute("INSERT INTO tasks VALUES ('py', 'n', 'c', 2, 'success', '2024-05-01T10:15:30', NULL, NULL, "
+		this.db.execute("INSERT INTO tasks (" + String.join(", ", TaskRow.SEED_COLUMNS) + ") VALUES ('py', 'n', 'c', 2, 'success', '2024-05-01T10:15:30', NULL, NULL, "
 				+ "0.0, '[NaN, Infinity, -Infinity]', NULL, 0, 0, '[NaN]', '{\"x\": -Infinity}', 0.0, '')");
 		TaskInfo read = this.storage.getTask("py").orElseThrow();
 		assertThat(read.result()).isEqualTo(List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY));

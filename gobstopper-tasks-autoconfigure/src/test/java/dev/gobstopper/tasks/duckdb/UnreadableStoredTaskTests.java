@@ -168,6 +168,11 @@ class UnreadableStoredTaskTests {
 			appender.append(json[2]);
 			appender.append(0.0);
 			appender.append("");
+			appender.append(0);
+			appender.append(1);
+			for (int leaseColumn = 0; leaseColumn < 7; leaseColumn++) {
+				appender.appendNull();
+			}
 			appender.endRow();
 		}
 		assertThat(this.db.strings("SELECT " + column + "::VARCHAR FROM tasks WHERE id = 'malformed'"))
