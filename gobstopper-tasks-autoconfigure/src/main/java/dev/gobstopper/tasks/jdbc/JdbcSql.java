@@ -132,6 +132,14 @@ final class JdbcSql {
 	}
 
 	/**
+	 * Return the key of the lock that the instance running a scheduled cleanup holds.
+	 * @param qualifiedTable the table, with its schema
+	 */
+	static long cleanupLockKey(String qualifiedTable) {
+		return lockKey("gobstopper-tasks cleanup " + qualifiedTable);
+	}
+
+	/**
 	 * Return a key for an advisory lock, the same in every JVM for the same text.
 	 */
 	static long lockKey(String text) {

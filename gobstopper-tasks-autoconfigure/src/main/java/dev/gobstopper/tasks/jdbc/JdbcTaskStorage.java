@@ -133,7 +133,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		this.dialect = database.dialect;
 		this.sql = new JdbcSql(this.dialect, table);
 		this.qualifiedTable = database.schema + "." + table;
-		this.cleanupLock = JdbcSql.lockKey("gobstopper-tasks cleanup " + this.qualifiedTable);
+		this.cleanupLock = JdbcSql.cleanupLockKey(this.qualifiedTable);
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("database", database.product);
 		details.put("version", database.version);
