@@ -125,7 +125,10 @@ final class DuckDbSchema {
 		return columns;
 	}
 
-	private static String path(Connection connection) throws SQLException {
+	/**
+	 * Return the path of the database file, or {@code :memory:}.
+	 */
+	static String path(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DATABASE_PATH)) {
 			return rs.next() ? rs.getString(1) : "(unknown)";
 		}
