@@ -9,6 +9,7 @@ import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.support.SqlScript;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskRow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SQL of the storage, formatted once for its table.
@@ -82,7 +83,7 @@ final class DuckDbSql {
 
 	final String countAll;
 
-	final String createRebuild;
+	final String columnDefinitions;
 
 	final String copyUnexpiredToRebuild;
 
@@ -103,6 +104,8 @@ final class DuckDbSql {
 	final String nextReadyTime;
 
 	final String expiredLeases;
+
+	private final String rebuild;
 
 	private final String[] pages = new String[8];
 
@@ -153,11 +156,14 @@ final class DuckDbSql {
 		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
 		this.countAll = "SELECT count(*) FROM " + quotedTable;
 		String rebuild = table + "_rebuild";
+		this.rebuild = quote(rebuild);
+		this.columnDefinitions = "SELECT column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
+				+ "WHERE database_name = current_database() AND schema_name = current_schema() "
+				+ "AND lower(table_name) = lower(?) ORDER BY column_index";
 		// The key is added after the copy: building the index at once beats growing it row by row
-		this.createRebuild = this.createTable.replace("IF NOT EXISTS " + quotedTable, quote(rebuild))
-			.replace(" PRIMARY KEY", "");
 		this.addRebuildPrimaryKey = "ALTER TABLE " + quote(rebuild) + " ADD PRIMARY KEY (id)";
-		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " SELECT " + COLUMN_LIST + " FROM "
+		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
+				+ " FROM "
 				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
 		this.dropTable = "DROP TABLE " + quotedTable;
 		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
@@ -214,6 +220,26 @@ final class DuckDbSql {
 					+ " AND completed_at >= ? AND completed_at < ?" + (byCategory ? " AND category = ?" : "")
 					+ ")) GROUP BY bucket";
 		}
+	}
+
+	/**
+	 * Return the statement that creates the table a cleanup copies the remaining tasks
+	 * into: the task table's columns, in its order, with their types, defaults and NOT
+	 * NULLs, and no key yet.
+	 * @param columns each column's definition, such as {@code "priority" INTEGER NOT NULL}
+	 * @return the statement
+	 */
+	String createRebuild(List<String> columns) {
+		return "CREATE TABLE " + this.rebuild + " (" + String.join(", ", columns) + ")";
+	}
+
+	/**
+	 * Return the definition of a column of a table, as {@code duckdb_columns()} describes
+	 * it.
+	 */
+	static String columnDefinition(String name, String type, @Nullable String defaultValue, boolean nullable) {
+		return quote(name) + " " + type + ((defaultValue != null) ? " DEFAULT " + defaultValue : "")
+				+ (nullable ? "" : " NOT NULL");
 	}
 
 	/**

@@ -165,10 +165,22 @@ final class TableMaintenance {
 	}
 
 	/**
-	 * Replace the task table by a copy without the expired rows, recreating its secondary
-	 * indexes, in the current transaction.
+	 * Replace the task table by a copy without the expired rows, in the current
+	 * transaction. The copy keeps the table's own column order, defaults, NOT NULLs,
+	 * primary key and secondary indexes, so that a table in the layout of today's
+	 * Gobstopper, whose Python code reads rows by position, keeps that layout.
 	 */
 	private void rebuildWithout(LocalDateTime cutoffUtc) throws SQLException {
+		List<String> columns = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.columnDefinitions)) {
+			statement.setString(1, this.sql.table);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
+							rs.getString("column_default"), rs.getBoolean("is_nullable")));
+				}
+			}
+		}
 		List<String> indexes = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.indexDefinitions)) {
 			statement.setString(1, this.sql.table);
@@ -178,7 +190,7 @@ final class TableMaintenance {
 				}
 			}
 		}
-		Transactions.execute(this.connection, this.sql.createRebuild);
+		Transactions.execute(this.connection, this.sql.createRebuild(columns));
 		update(this.sql.copyUnexpiredToRebuild, cutoffUtc);
 		Transactions.execute(this.connection, this.sql.addRebuildPrimaryKey);
 		Transactions.execute(this.connection, this.sql.dropTable);
