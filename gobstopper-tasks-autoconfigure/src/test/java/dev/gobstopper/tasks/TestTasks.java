@@ -49,4 +49,23 @@ public final class TestTasks {
 			.build();
 	}
 
+	/**
+	 * Return a task with every column set to a value other than its default, the lease
+	 * columns included.
+	 */
+	public static TaskInfo leasedTask(String id) {
+		return fullTask(id).toBuilder()
+			.status(TaskStatus.STARTED)
+			.attempt(2)
+			.maxAttempts(4)
+			.idempotencyKey("key-" + id)
+			.notBefore(T0.plusSeconds(10))
+			.nextAttemptAt(T0.plusSeconds(20))
+			.leaseOwner("worker-7")
+			.leaseExpiresAt(T0.plusSeconds(330))
+			.claimedAt(T0.plus(30, ChronoUnit.MICROS))
+			.lastHeartbeatAt(T0.plusSeconds(30))
+			.build();
+	}
+
 }

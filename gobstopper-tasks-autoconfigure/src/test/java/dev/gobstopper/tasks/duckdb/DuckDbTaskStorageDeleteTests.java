@@ -66,13 +66,6 @@ class DuckDbTaskStorageDeleteTests {
 	}
 
 	@Test
-	void deleteTaskOfADeletedTaskReturnsFalse() {
-		this.storage.saveTask(fullTask("gone"));
-		assertThat(this.storage.deleteTask("gone")).isTrue();
-		assertThat(this.storage.deleteTask("gone")).isFalse();
-	}
-
-	@Test
 	void deleteTaskRemovesATaskStillInTheJournal() {
 		try (TaskDatabase.MergeHold hold = this.db.holdMerges(this.storage)) {
 			this.storage.saveTask(fullTask("unmerged"));
@@ -115,16 +108,6 @@ class DuckDbTaskStorageDeleteTests {
 		this.db.awaitJournalMerged();
 		assertThat(this.storage.getTask("again")).contains(second);
 		assertThat(rowsOf("again")).isEqualTo(1);
-	}
-
-	@Test
-	void aDeletedTaskStaysDeletedAfterARestart() {
-		this.storage.saveTasks(List.of(fullTask("gone"), fullTask("kept")));
-		assertThat(this.storage.deleteTask("gone")).isTrue();
-		this.storage.close();
-		this.storage = this.db.openStorage();
-		assertThat(this.storage.getTask("gone")).isEmpty();
-		assertThat(this.storage.getTask("kept")).contains(fullTask("kept"));
 	}
 
 }

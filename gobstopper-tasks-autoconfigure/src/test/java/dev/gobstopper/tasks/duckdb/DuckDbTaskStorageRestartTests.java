@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.gobstopper.tasks.TestTasks.NEWEST_FIRST;
 import static dev.gobstopper.tasks.TestTasks.T0;
-import static dev.gobstopper.tasks.TestTasks.fullTask;
 import static dev.gobstopper.tasks.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,53 +58,6 @@ class DuckDbTaskStorageRestartTests {
 			}
 			assertThat(second.taskRows()).isEqualTo(200);
 			assertThat(second.journalRows()).isZero();
-		}
-	}
-
-	@Test
-	void savesMadeJustBeforeCloseAreThereAfterARestart() {
-		TaskDatabase db = TaskDatabase.in(this.dir);
-		List<TaskInfo> last = new ArrayList<>();
-		try (DuckDbTaskStorage storage = db.openStorage()) {
-			storage.saveTask(fullTask("updated"));
-			db.awaitJournalMerged();
-			for (int i = 0; i < 20; i++) {
-				TaskInfo task = task("late-" + i).build();
-				storage.saveTask(task);
-				last.add(task);
-			}
-			TaskInfo update = fullTask("updated").toBuilder().status(TaskStatus.SUCCESS).error(null).build();
-			storage.saveTask(update);
-			last.add(update);
-		}
-		try (DuckDbTaskStorage storage = new TaskDatabase(db.file()).openStorage()) {
-			for (TaskInfo task : last) {
-				assertThat(storage.getTask(task.id())).contains(task);
-			}
-			assertThat(storage.getTasks(null, null)).hasSize(21);
-		}
-	}
-
-	@Test
-	void aStorageCanBeRestartedManyTimes() {
-		TaskDatabase db = TaskDatabase.in(this.dir);
-		List<TaskInfo> saved = new ArrayList<>();
-		for (int round = 0; round < 5; round++) {
-			try (DuckDbTaskStorage storage = db.openStorage()) {
-				assertThat(storage.getTasks(null, null, 1000, 0)).containsExactlyInAnyOrderElementsOf(saved);
-				TaskInfo task = task("round-" + round).build();
-				storage.saveTask(task);
-				saved.add(task);
-				if (round > 0) {
-					TaskInfo update = saved.get(0).toBuilder().progress(round).build();
-					storage.saveTask(update);
-					saved.set(0, update);
-				}
-			}
-		}
-		try (DuckDbTaskStorage storage = db.openStorage()) {
-			assertThat(storage.getTasks(null, null, 1000, 0)).containsExactlyInAnyOrderElementsOf(saved);
-			assertThat(storage.getTask("round-0").orElseThrow().progress()).isEqualTo(4);
 		}
 	}
 

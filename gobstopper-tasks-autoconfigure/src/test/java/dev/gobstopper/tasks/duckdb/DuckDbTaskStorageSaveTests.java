@@ -1,7 +1,6 @@
 package dev.gobstopper.tasks.duckdb;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,18 +198,6 @@ class DuckDbTaskStorageSaveTests {
 		assertThat(all).hasSize(size);
 		assertThat(all.get(0)).isEqualTo(batch.get(size - 1));
 		assertThat(all.get(size - 1)).isEqualTo(batch.get(0));
-	}
-
-	@Test
-	void aSaveIsReadableAsSoonAsSaveTaskReturns() {
-		for (int i = 0; i < 50; i++) {
-			TaskInfo task = task("t-" + i).progress(i).createdAt(Instant.now()).build();
-			this.storage.saveTask(task);
-			assertThat(this.storage.getTask(task.id())).contains(task);
-			TaskInfo update = task.toBuilder().status(TaskStatus.STARTED).build();
-			this.storage.saveTask(update);
-			assertThat(this.storage.getTask(task.id())).contains(update);
-		}
 	}
 
 	/**
