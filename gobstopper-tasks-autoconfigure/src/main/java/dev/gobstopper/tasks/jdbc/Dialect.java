@@ -19,8 +19,8 @@ enum Dialect {
 		List<String> columnTypes() {
 			return List.of("character varying", "character varying", "character varying", "integer",
 					"character varying", "timestamp with time zone", "timestamp with time zone",
-					"timestamp with time zone", "double precision", "jsonb", "text", "integer", "integer", "jsonb",
-					"jsonb", "double precision", "character varying", "integer", "integer", "character varying",
+					"timestamp with time zone", "double precision", "json", "text", "integer", "integer", "json",
+					"json", "double precision", "character varying", "integer", "integer", "character varying",
 					"timestamp with time zone", "timestamp with time zone", "character varying",
 					"timestamp with time zone", "timestamp with time zone", "timestamp with time zone");
 		}
@@ -35,7 +35,7 @@ enum Dialect {
 			// One array per column, unnested into rows: one statement, whatever the number of rows
 			return "INSERT INTO " + table + " (" + columns + ") SELECT * FROM unnest(?::varchar[], ?::varchar[], "
 					+ "?::varchar[], ?::integer[], ?::varchar[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], "
-					+ "?::float8[], ?::jsonb[], ?::text[], ?::integer[], ?::integer[], ?::jsonb[], ?::jsonb[], "
+					+ "?::float8[], ?::json[], ?::text[], ?::integer[], ?::integer[], ?::json[], ?::json[], "
 					+ "?::float8[], ?::varchar[], ?::integer[], ?::integer[], ?::varchar[], ?::timestamptz[], "
 					+ "?::timestamptz[], ?::varchar[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[]) "
 					+ "ON CONFLICT (id) " + conflict;

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The values PostgreSQL refuses although a task may hold them: NaN and Infinity in JSON,
- * which its JSON types reject, and the NUL character, which it stores in no text. They
- * are refused before anything is written, like any other bad input.
+ * which its JSON types reject, and the NUL character in text columns, which it stores in
+ * no text. They are refused before anything is written, like any other bad input.
  */
 final class PostgresValues {
 
@@ -39,8 +39,8 @@ final class PostgresValues {
 
 	/**
 	 * Check JSON as the storage's codec writes it: non-finite numbers appear as bare
-	 * {@code NaN}, {@code Infinity} or {@code -Infinity}, and NUL as the escape
-	 * {@code \u0000} inside a string.
+	 * {@code NaN}, {@code Infinity} or {@code -Infinity}, the only tokens outside strings
+	 * that start with those letters.
 	 */
 	private static void requireJson(TaskRow row, String field, @Nullable String json) {
 		if (json == null) {
@@ -51,10 +51,6 @@ final class PostgresValues {
 			char c = json.charAt(i);
 			if (inString) {
 				if (c == '\\') {
-					if (json.startsWith("u0000", i + 1)) {
-						throw refused(row, field,
-								"contains the NUL character (\\u0000), which PostgreSQL's JSON types cannot store");
-					}
 					i++;
 				}
 				else if (c == '"') {

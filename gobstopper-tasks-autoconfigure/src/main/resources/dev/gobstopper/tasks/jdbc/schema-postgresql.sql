@@ -1,5 +1,8 @@
 -- The task table: the columns of the first Gobstopper table, in its order, then those it
 -- added for retries, idempotency and leases, in the order its migration adds them.
+-- The JSON columns are json, not jsonb: json keeps the text as written, so every number
+-- reads back as the type it was written as (jsonb turns 1.0E300 into an integer) and a
+-- string may hold \u0000 (jsonb refuses it).
 CREATE TABLE IF NOT EXISTS "${table}" (
     id varchar PRIMARY KEY,
     name varchar NOT NULL,
@@ -10,12 +13,12 @@ CREATE TABLE IF NOT EXISTS "${table}" (
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     elapsed_seconds double precision,
-    result jsonb,
+    result json,
     error text,
     retry_count integer DEFAULT 0,
     max_retries integer DEFAULT 0,
-    args jsonb,
-    kwargs jsonb,
+    args json,
+    kwargs json,
     progress double precision DEFAULT 0.0,
     progress_message varchar DEFAULT '',
     attempt integer DEFAULT 0,

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * Values that PostgreSQL stores differently from DuckDB: JSON without NaN or Infinity,
- * text without NUL, and instants whatever the time zones of the JVM and the server.
+ * text columns without NUL, and instants whatever the time zones of the JVM and the
+ * server.
  */
 class JdbcTaskStorageValuesTests {
 
@@ -85,9 +86,7 @@ class JdbcTaskStorageValuesTests {
 				Arguments.of("error", builder((b) -> b.error("failed\0"))),
 				Arguments.of("progressMessage", builder((b) -> b.progressMessage("\0 of 5"))),
 				Arguments.of("idempotencyKey", builder((b) -> b.idempotencyKey("key\0"))),
-				Arguments.of("leaseOwner", builder((b) -> b.leaseOwner("worker\0"))),
-				Arguments.of("result", builder((b) -> b.result("a\0b"))),
-				Arguments.of("kwargs", builder((b) -> b.kwargs(Map.of("key\0", 1)))));
+				Arguments.of("leaseOwner", builder((b) -> b.leaseOwner("worker\0"))));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -105,11 +104,11 @@ class JdbcTaskStorageValuesTests {
 	}
 
 	@Test
-	void anEscapedBackslashBeforeU0000IsText() {
-		TaskInfo task = TestTasks.fullTask("backslash").toBuilder().result("\\u0000 is how JSON writes NUL").build();
+	void theNulCharacterInJsonIsStoredAsItsEscape() {
+		TaskInfo task = TestTasks.fullTask("json-nul").toBuilder().result(Map.of("key\0", "a\0b")).build();
 		try (JdbcTaskStorage storage = this.db.open()) {
 			storage.saveTask(task);
-			assertThat(storage.getTask("backslash")).contains(task);
+			assertThat(storage.getTask("json-nul")).contains(task);
 		}
 	}
 
