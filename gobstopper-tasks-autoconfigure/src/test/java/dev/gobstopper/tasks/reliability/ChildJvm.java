@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A JVM started from the test class path to run one of this package's main classes, with
- * its standard output and error read line by line.
+ * A JVM started from the test class path to run one of the tests' main classes, with its
+ * standard output and error read line by line.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
 
 	private static final String END = new String("end of output");
 
@@ -47,7 +47,7 @@ final class ChildJvm implements AutoCloseable {
 	 * that what a killed child leaves behind (DuckDB unpacks its native library into the
 	 * temporary folder) is deleted with the test's folder
 	 */
-	static ChildJvm start(Path workDir, Class<?> main, String... args) {
+	public static ChildJvm start(Path workDir, Class<?> main, String... args) {
 		return start(List.of(), workDir, main, args);
 	}
 
@@ -80,7 +80,7 @@ final class ChildJvm implements AutoCloseable {
 		}
 	}
 
-	long pid() {
+	public long pid() {
 		return this.process.pid();
 	}
 
@@ -88,7 +88,7 @@ final class ChildJvm implements AutoCloseable {
 	 * Return the next line of output, or {@code null} if the output ended or none came
 	 * within the timeout.
 	 */
-	String nextLine(Duration timeout) throws InterruptedException {
+	public String nextLine(Duration timeout) throws InterruptedException {
 		String line = this.pending.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		if (line == END) {
 			this.pending.add(END);
@@ -101,7 +101,7 @@ final class ChildJvm implements AutoCloseable {
 	 * Return the first line matching the predicate, skipping the others, or fail if none
 	 * comes within the timeout.
 	 */
-	String awaitLine(Predicate<String> predicate, Duration timeout) throws InterruptedException {
+	public String awaitLine(Predicate<String> predicate, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
 			long left = deadline - System.nanoTime();
@@ -116,7 +116,7 @@ final class ChildJvm implements AutoCloseable {
 		}
 	}
 
-	void send(String line) {
+	public void send(String line) {
 		try {
 			OutputStream in = this.process.getOutputStream();
 			in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -130,7 +130,7 @@ final class ChildJvm implements AutoCloseable {
 	/**
 	 * Kill the process with SIGKILL and wait until it is gone and its output is read.
 	 */
-	void kill(Duration timeout) throws InterruptedException {
+	public void kill(Duration timeout) throws InterruptedException {
 		this.process.destroyForcibly();
 		awaitExit(timeout);
 	}
@@ -140,7 +140,7 @@ final class ChildJvm implements AutoCloseable {
 	 * longer than the timeout.
 	 * @return the exit code
 	 */
-	int awaitExit(Duration timeout) throws InterruptedException {
+	public int awaitExit(Duration timeout) throws InterruptedException {
 		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			this.process.destroyForcibly();
 			this.process.waitFor(30, TimeUnit.SECONDS);
@@ -153,13 +153,13 @@ final class ChildJvm implements AutoCloseable {
 	/**
 	 * Return every line printed so far.
 	 */
-	List<String> lines() {
+	public List<String> lines() {
 		synchronized (this.lines) {
 			return new ArrayList<>(this.lines);
 		}
 	}
 
-	String output() {
+	public String output() {
 		return String.join("\n", lines());
 	}
 
