@@ -2,7 +2,7 @@
 -- adds them: at the end, in this order.
 ALTER TABLE "${table}" ADD COLUMN attempt integer DEFAULT 0;
 ALTER TABLE "${table}" ADD COLUMN max_attempts integer DEFAULT 1;
-ALTER TABLE "${table}" ADD COLUMN idempotency_key varchar;
+ALTER TABLE "${table}" ADD COLUMN idempotency_key varchar COLLATE "C";
 ALTER TABLE "${table}" ADD COLUMN not_before timestamp with time zone;
 ALTER TABLE "${table}" ADD COLUMN next_attempt_at timestamp with time zone;
 ALTER TABLE "${table}" ADD COLUMN lease_owner varchar;
