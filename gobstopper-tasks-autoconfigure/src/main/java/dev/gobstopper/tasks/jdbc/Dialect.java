@@ -42,6 +42,16 @@ enum Dialect {
 		}
 
 		@Override
+		List<String> stageRows(String table, String stage, String columns, String update) {
+			// A temporary table of the session, emptied by each commit of a transaction that used it
+			String temporary = "pg_temp.\"" + stage + "\"";
+			return List.of("CREATE TEMP TABLE IF NOT EXISTS " + temporary + " (LIKE " + table + ") ON COMMIT DELETE ROWS",
+					"COPY " + temporary + " (" + columns + ") FROM STDIN",
+					"INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + temporary
+							+ " ON CONFLICT (id) " + update);
+		}
+
+		@Override
 		String claimNext(String table, String columns) {
 			return """
 					UPDATE %1$s SET status = 'started', attempt = coalesce(attempt, 0) + 1, lease_owner = :worker,
@@ -66,12 +76,13 @@ enum Dialect {
 
 		@Override
 		String deleteCompletedBatch(String table) {
-			// Rows found again by their physical address: several times faster than by id, which
-			// looks each one up in the primary key
+			// Rows found again by their physical address: several times faster than by id,
+			// which looks each one up in the primary key. Not locked first: locking doubles
+			// the writes, and a row another transaction holds is waited for, then skipped
+			// if it is gone or changed.
 			return """
 					DELETE FROM %1$s WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1$s
-					    WHERE status IN ('success', 'failed', 'cancelled') AND completed_at < :cutoff
-					    LIMIT :batch FOR UPDATE SKIP LOCKED))
+					    WHERE status IN ('success', 'failed', 'cancelled') AND completed_at < :cutoff LIMIT :batch))
 					AND status IN ('success', 'failed', 'cancelled') AND completed_at < :cutoff""".formatted(table);
 		}
 
@@ -188,6 +199,15 @@ enum Dialect {
 	abstract String insertRows(String table, String columns, String conflict);
 
 	/**
+	 * Return the statements that write many rows through a staging table of the session:
+	 * one that prepares it, a {@code COPY} into it of rows in the order of the columns, and
+	 * one that inserts its rows into the table.
+	 * @param stage the name of the staging table
+	 * @param update what to do when the id is taken, after {@code ON CONFLICT (id)}
+	 */
+	abstract List<String> stageRows(String table, String stage, String columns, String update);
+
+	/**
 	 * Return the claim of the next ready task, returning the claimed row.
 	 */
 	abstract String claimNext(String table, String columns);
@@ -195,8 +215,8 @@ enum Dialect {
 	abstract String reclaimExpiredLeases(String table);
 
 	/**
-	 * Return the delete of a batch of finished tasks, skipping those another transaction
-	 * holds.
+	 * Return the delete of a batch of finished tasks: at most {@code :batch} that completed
+	 * before {@code :cutoff}.
 	 */
 	abstract String deleteCompletedBatch(String table);
 

@@ -37,6 +37,12 @@ final class JdbcSql {
 
 	final String insertRowsIfAbsent;
 
+	final String createStage;
+
+	final String copyIntoStage;
+
+	final String upsertFromStage;
+
 	final String deleteById;
 
 	final String newestByIdempotencyKey;
@@ -81,6 +87,11 @@ final class JdbcSql {
 			.collect(Collectors.joining(", "));
 		this.upsertRows = dialect.insertRows(quoted, COLUMN_LIST, "DO UPDATE SET " + replaceEveryColumn);
 		this.insertRowsIfAbsent = dialect.insertRows(quoted, COLUMN_LIST, "DO NOTHING");
+		List<String> staging = dialect.stageRows(quoted, table + "_stage", COLUMN_LIST,
+				"DO UPDATE SET " + replaceEveryColumn);
+		this.createStage = staging.get(0);
+		this.copyIntoStage = staging.get(1);
+		this.upsertFromStage = staging.get(2);
 		this.deleteById = "DELETE FROM " + quoted + " WHERE id = ?";
 		this.newestByIdempotencyKey = "SELECT " + COLUMN_LIST + " FROM " + quoted + " WHERE idempotency_key = ?"
 				+ NEWEST_FIRST + " LIMIT 1";

@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +73,11 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	/** Finished tasks deleted per transaction, so that saves are never held up for long. */
 	private static final int CLEANUP_BATCH = 10_000;
 
-	/** The most rows of {@link #saveTasks} per statement. */
-	private static final int ROWS_PER_STATEMENT = 10_000;
+	/**
+	 * The batches of {@link #saveTasks} from this size on are copied into a staging table
+	 * first: a few round trips more, and less work per row.
+	 */
+	private static final int COPY_FROM_ROWS = 1_000;
 
 	/** How many groups of single saves may be written at once. */
 	private static final int GROUP_WRITERS = 2;
@@ -165,23 +169,25 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		for (TaskInfo task : tasks) {
 			rows.add(PostgresValues.requireStorable(this.codec.encode(task)));
 		}
-		List<TaskRow> distinct = lastOfEachIdSorted(rows);
-		String failure = describe(rows) + " could not be saved";
-		if (distinct.size() <= ROWS_PER_STATEMENT) {
-			withoutTransaction(failure, () -> this.jdbc.update(this.sql.upsertRows, new RowArrays(distinct)));
+		if (rows.size() < COPY_FROM_ROWS) {
+			writeRows(rows);
 			return;
 		}
-		inNewTransaction(failure, () -> {
-			for (int from = 0; from < distinct.size(); from += ROWS_PER_STATEMENT) {
-				List<TaskRow> part = distinct.subList(from, Math.min(from + ROWS_PER_STATEMENT, distinct.size()));
-				this.jdbc.update(this.sql.upsertRows, new RowArrays(part));
+		List<TaskRow> distinct = lastOfEachIdSorted(rows);
+		String failure = describe(rows) + " could not be saved";
+		inNewTransaction(failure, () -> this.jdbc.execute((ConnectionCallback<@Nullable Void>) (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(this.sql.createStage);
+				PostgresCopy.copy(connection, this.sql.copyIntoStage, distinct);
+				statement.executeUpdate(this.sql.upsertFromStage);
 			}
 			return null;
-		});
+		}));
 	}
 
 	/**
-	 * Write the rows of a group of single saves in one statement.
+	 * Write rows in one statement, the last of an id winning: a group of single saves, or
+	 * a small batch.
 	 */
 	private void writeRows(List<TaskRow> rows) {
 		List<TaskRow> distinct = lastOfEachIdSorted(rows);
@@ -224,9 +230,9 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	}
 
 	/**
-	 * Delete the finished tasks in batches, each its own transaction, until none is left.
-	 * Each batch skips the rows other transactions hold, such as another instance's
-	 * cleanup, so concurrent cleanups share the work and each counts only its own.
+	 * Delete the finished tasks in batches, each its own transaction, until a batch finds
+	 * none left. A batch counts only the rows it deleted itself: a cleanup running at the
+	 * same time on another instance deletes each task once, and the counts add up.
 	 */
 	@Override
 	protected int deleteCompletedBefore(Instant cutoff) {

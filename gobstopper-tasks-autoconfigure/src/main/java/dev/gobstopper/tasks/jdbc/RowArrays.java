@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Function;
 
@@ -19,8 +18,6 @@ import org.springframework.jdbc.core.PreparedStatementSetter;
  * text keeps every microsecond of every year from 1 to 9999.
  */
 final class RowArrays implements PreparedStatementSetter {
-
-	private static final DateTimeFormatter UTC_TEXT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS'+00'");
 
 	private static final List<Column> COLUMNS = List.of(text(TaskRow::id), text(TaskRow::name),
 			text(TaskRow::category), integer(TaskRow::priority), text(TaskRow::status), timestamp(TaskRow::createdAt),
@@ -50,6 +47,18 @@ final class RowArrays implements PreparedStatementSetter {
 		}
 	}
 
+	/**
+	 * Return the values of a row in the order of the columns: text, an Integer or a
+	 * Double, or null; timestamps as UTC text.
+	 */
+	static @Nullable Object[] values(TaskRow row) {
+		@Nullable Object[] values = new Object[COLUMNS.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = COLUMNS.get(i).value.apply(row);
+		}
+		return values;
+	}
+
 	private static Column text(Function<TaskRow, @Nullable String> value) {
 		return new Column("text", value::apply);
 	}
@@ -65,7 +74,8 @@ final class RowArrays implements PreparedStatementSetter {
 	private static Column timestamp(Function<TaskRow, @Nullable LocalDateTime> value) {
 		return new Column("text", (row) -> {
 			LocalDateTime utc = value.apply(row);
-			return (utc != null) ? UTC_TEXT.format(utc) : null;
+			// ISO 8601, which PostgreSQL reads whatever its date style; faster than a formatter
+			return (utc != null) ? utc + "Z" : null;
 		});
 	}
 

@@ -31,6 +31,8 @@ import dev.gobstopper.tasks.support.CleanupRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.gobstopper.tasks.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -157,15 +159,19 @@ class JdbcTaskStorageConcurrencyTests {
 		}
 	}
 
-	@Test
-	void aBatchTheDatabaseRefusesIsNotWrittenAtAll() {
+	@ParameterizedTest(name = "{0} tasks")
+	@ValueSource(ints = { 3, 1_500 })
+	void aBatchTheDatabaseRefusesIsNotWrittenAtAll(int size) {
 		try (JdbcTaskStorage storage = this.db.open()) {
 			this.db.jdbc()
 				.execute("ALTER TABLE \"" + this.db.table() + "\" ADD CONSTRAINT refuse CHECK (id NOT LIKE 'refused-%')");
-			List<TaskInfo> batch = List.of(task("a").build(), task("refused-b").build(), task("c").build());
+			List<TaskInfo> batch = new ArrayList<>();
+			for (int i = 0; i < size; i++) {
+				batch.add(task(((i == size / 2) ? "refused-" : "a-") + i).build());
+			}
 			assertThatExceptionOfType(TaskStorageException.class).isThrownBy(() -> storage.saveTasks(batch))
-				.withMessageStartingWith("A batch of 3 tasks starting with 'a' could not be saved");
-			assertThat(storage.getTasks(null, null)).isEmpty();
+				.withMessageStartingWith("A batch of " + size + " tasks starting with 'a-0' could not be saved");
+			assertThat(this.db.count("SELECT count(*) FROM \"" + this.db.table() + "\"")).isZero();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.gobstopper.tasks.jdbc;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -109,6 +111,31 @@ class JdbcTaskStorageValuesTests {
 		try (JdbcTaskStorage storage = this.db.open()) {
 			storage.saveTask(task);
 			assertThat(storage.getTask("json-nul")).contains(task);
+		}
+	}
+
+	@ParameterizedTest(name = "{0} tasks")
+	@ValueSource(ints = { 10, 1_500 })
+	void textAndJsonRoundTripInBatchesOfAnySize(int size) {
+		String text = "tab\there, newline\nand return\r, back\\slash, \\N, \\t, 'quotes' \"double\", \u0001 \uD83D\uDE00 ";
+		List<TaskInfo> batch = new ArrayList<>();
+		for (int i = 0; i < size; i++) {
+			batch.add(TestTasks.fullTask("batch-" + i)
+				.toBuilder()
+				.name(text + i)
+				.error(text)
+				.progressMessage(text)
+				.idempotencyKey(text + i)
+				.result(Map.of(text, text, "nul", "a\0b"))
+				.args(Arrays.asList(text, null, 1.5e300, -0.0))
+				.kwargs(Map.of("text", text))
+				.build());
+		}
+		try (JdbcTaskStorage storage = this.db.open()) {
+			storage.saveTasks(batch);
+			for (TaskInfo task : batch) {
+				assertThat(storage.getTask(task.id())).contains(task);
+			}
 		}
 	}
 
