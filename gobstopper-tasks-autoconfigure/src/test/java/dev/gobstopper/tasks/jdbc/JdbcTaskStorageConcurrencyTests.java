@@ -273,6 +273,17 @@ class JdbcTaskStorageConcurrencyTests {
 		}
 	}
 
+	@Test
+	void aScheduledCleanupHoldsItsLockAndDeletesOnOneConnection() {
+		try (JdbcTaskStorage storage = JdbcTaskStorage.builder(this.db.pool(1, null))
+			.tableName(this.db.table())
+			.clock(fixed())
+			.build()) {
+			saveOldAndRecentTasks(storage, 25_000);
+			assertThat(storage.cleanupOnSchedule(Duration.ofDays(30))).hasValue(25_000);
+		}
+	}
+
 	/**
 	 * Save the given number of tasks that finished 40 days ago, and 3,000 that are not to
 	 * be deleted: finished 10 days ago, or old but unfinished.
