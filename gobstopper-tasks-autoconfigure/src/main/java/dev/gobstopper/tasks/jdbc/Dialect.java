@@ -88,6 +88,7 @@ enum Dialect {
 
 		@Override
 		String statisticsByName(String table) {
+			// Every status named, so that the status index finds the time range
 			return """
 					SELECT name, category, count(*) AS total,
 					    count(*) FILTER (WHERE status = 'success') AS succeeded,
@@ -97,7 +98,8 @@ enum Dialect {
 					        FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS percentiles,
 					    max(coalesce(elapsed_seconds, 0)) FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS longest,
 					    avg(coalesce(retry_count, 0)) AS mean_retries
-					FROM %s WHERE created_at >= :since
+					FROM %s WHERE status IN ('pending', 'started', 'success', 'failed', 'cancelled', 'retry')
+					    AND created_at >= :since
 					GROUP BY name, category
 					ORDER BY total DESC, name COLLATE "C", category COLLATE "C\"""".formatted(table);
 		}

@@ -3,10 +3,12 @@ package dev.gobstopper.tasks.jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.support.SqlScript;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskRow;
@@ -105,20 +107,22 @@ final class JdbcSql {
 		this.statisticsByName = dialect.statisticsByName(quoted);
 		this.probe = "SELECT 1 FROM " + quoted + " LIMIT 1";
 		for (int i = 0; i < 4; i++) {
-			String where = where((i & 1) != 0, (i & 2) != 0);
-			this.pages[i] = "SELECT " + COLUMN_LIST + " FROM " + quoted + where + NEWEST_FIRST + " LIMIT ? OFFSET ?";
-			this.summaries[i] = "SELECT " + SUMMARY_COLUMNS + " FROM " + quoted + where + NEWEST_FIRST
-					+ " LIMIT ? OFFSET ?";
+			boolean byCategory = (i & 1) != 0;
+			boolean byStatus = (i & 2) != 0;
+			this.pages[i] = page(quoted, COLUMN_LIST, byCategory, byStatus);
+			this.summaries[i] = page(quoted, SUMMARY_COLUMNS, byCategory, byStatus);
 		}
 		for (int i = 0; i < 2; i++) {
-			this.counts[i] = "SELECT status, count(*) FROM " + quoted + where(i == 1, false) + " GROUP BY status";
+			this.counts[i] = "SELECT status, count(*) FROM " + quoted + ((i == 1) ? " WHERE category = :category" : "")
+					+ " GROUP BY status";
 			this.completions[i] = dialect.completionsByBucket(quoted, i == 1);
 		}
 	}
 
 	/**
-	 * Return the query of a page of tasks, newest first. Its parameters are the category
-	 * (when filtered), the status (when filtered), then limit and offset.
+	 * Return the query of a page of tasks, newest first. Its named parameters are
+	 * {@code category} and {@code status} (when filtered), {@code limit}, {@code offset},
+	 * and {@code depth}, their sum.
 	 */
 	String page(boolean byCategory, boolean byStatus) {
 		return this.pages[index(byCategory, byStatus)];
@@ -132,7 +136,8 @@ final class JdbcSql {
 	}
 
 	/**
-	 * Return the count of tasks per status; its parameter is the category, when filtered.
+	 * Return the count of tasks per status; its named parameter is the category, when
+	 * filtered.
 	 */
 	String countByStatus(boolean byCategory) {
 		return this.counts[byCategory ? 1 : 0];
@@ -171,14 +176,23 @@ final class JdbcSql {
 		return (byCategory ? 1 : 0) | (byStatus ? 2 : 0);
 	}
 
-	private static String where(boolean byCategory, boolean byStatus) {
-		if (byCategory && byStatus) {
-			return " WHERE category = ? AND status = ?";
+	/**
+	 * Return the query of a page. Without a filter, it merges the newest of each status: an
+	 * index on the creation time alone would serve that page, but the planner would also
+	 * pick it for pages of one status or category, and walk most of the table where that
+	 * status or category is rare among the newest tasks.
+	 */
+	private static String page(String table, String columns, boolean byCategory, boolean byStatus) {
+		String page = NEWEST_FIRST + " LIMIT :limit OFFSET :offset";
+		if (byCategory || byStatus) {
+			String where = (byCategory && byStatus) ? "category = :category AND status = :status"
+					: byCategory ? "category = :category" : "status = :status";
+			return "SELECT " + columns + " FROM " + table + " WHERE " + where + page;
 		}
-		if (byCategory) {
-			return " WHERE category = ?";
-		}
-		return byStatus ? " WHERE status = ?" : "";
+		return Arrays.stream(TaskStatus.values())
+			.map((status) -> "(SELECT " + columns + " FROM " + table + " WHERE status = '" + status.value() + "'"
+					+ NEWEST_FIRST + " LIMIT :depth)")
+			.collect(Collectors.joining(" UNION ALL ", "SELECT " + columns + " FROM (", ") newest" + page));
 	}
 
 }

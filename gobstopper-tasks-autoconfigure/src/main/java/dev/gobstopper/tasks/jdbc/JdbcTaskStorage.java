@@ -207,9 +207,9 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	protected List<TaskInfo> doGetTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkOpen();
-		Object[] arguments = pageArguments(category, status, limit, offset);
-		List<TaskRow> rows = withoutTransaction("Could not read tasks", () -> this.jdbc
-			.query(this.sql.page(category != null, status != null), ROWS, arguments));
+		MapSqlParameterSource arguments = pageArguments(category, status, limit, offset);
+		List<TaskRow> rows = withoutTransaction("Could not read tasks", () -> this.named
+			.query(this.sql.page(category != null, status != null), arguments, ROWS));
 		return decode(rows);
 	}
 
@@ -217,9 +217,9 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
 		checkOpen();
-		Object[] arguments = pageArguments(category, status, limit, offset);
-		return withoutTransaction("Could not read task summaries", () -> this.jdbc
-			.query(this.sql.summaries(category != null, status != null), JdbcTaskStorage::summary, arguments));
+		MapSqlParameterSource arguments = pageArguments(category, status, limit, offset);
+		return withoutTransaction("Could not read task summaries", () -> this.named
+			.query(this.sql.summaries(category != null, status != null), arguments, JdbcTaskStorage::summary));
 	}
 
 	@Override
@@ -350,13 +350,13 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	@Override
 	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
 		checkOpen();
-		Object[] arguments = (category != null) ? new Object[] { category } : new Object[0];
+		MapSqlParameterSource arguments = new MapSqlParameterSource("category", category);
 		Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
 		withoutTransaction("Could not count tasks", () -> {
-			this.jdbc.query(this.sql.countByStatus(category != null), (RowCallbackHandler) (rs) -> {
+			this.named.query(this.sql.countByStatus(category != null), arguments, (RowCallbackHandler) (rs) -> {
 				String status = rs.getString(1);
 				counts.put(readable(null, "status", () -> TaskStatus.fromValue(status)), rs.getLong(2));
-			}, arguments);
+			});
 			return null;
 		});
 		return counts;
@@ -541,18 +541,13 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 				: "A batch of " + rows.size() + " tasks starting with '" + rows.get(0).id() + "'";
 	}
 
-	private static Object[] pageArguments(@Nullable String category, @Nullable TaskStatus status, int limit,
-			int offset) {
-		List<Object> arguments = new ArrayList<>(4);
-		if (category != null) {
-			arguments.add(category);
-		}
-		if (status != null) {
-			arguments.add(status.value());
-		}
-		arguments.add(limit);
-		arguments.add(offset);
-		return arguments.toArray();
+	private static MapSqlParameterSource pageArguments(@Nullable String category, @Nullable TaskStatus status,
+			int limit, int offset) {
+		return new MapSqlParameterSource("category", category)
+			.addValue("status", (status != null) ? status.value() : null)
+			.addValue("limit", limit)
+			.addValue("offset", offset)
+			.addValue("depth", (long) limit + offset);
 	}
 
 	private static OffsetDateTime utc(Instant instant) {

@@ -34,9 +34,10 @@ CREATE TABLE IF NOT EXISTS "${table}" (
     last_heartbeat_at timestamp with time zone
 );
 
--- Pages, newest first: one index per filter (none, category, status, both), so that a page
--- reads only the rows it returns. Ties of created_at are ordered by id in memory.
-CREATE INDEX IF NOT EXISTS "${table}_created" ON "${table}" (created_at DESC);
+-- Pages, newest first, by category, by status, or by both, so that a page reads only the
+-- rows it returns; a page of every task merges the newest of each status. Ties of
+-- created_at are ordered by id in memory. The status index also serves the counts, the
+-- oldest tasks of a status and the statistics since a time.
 CREATE INDEX IF NOT EXISTS "${table}_cat" ON "${table}" (category, created_at DESC);
 CREATE INDEX IF NOT EXISTS "${table}_stat" ON "${table}" (status, created_at DESC);
 CREATE INDEX IF NOT EXISTS "${table}_catstat" ON "${table}" (category, status, created_at DESC);

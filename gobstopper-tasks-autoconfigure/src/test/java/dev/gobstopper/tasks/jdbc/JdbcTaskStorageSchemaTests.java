@@ -37,8 +37,8 @@ class JdbcTaskStorageSchemaTests {
 			"lease_expires_at timestamp with time zone", "claimed_at timestamp with time zone",
 			"last_heartbeat_at timestamp with time zone");
 
-	private static final List<String> INDEX_SUFFIXES = List.of("_cat", "_catstat", "_claim", "_created", "_done",
-			"_idem", "_lease", "_pkey", "_stat");
+	private static final List<String> INDEX_SUFFIXES = List.of("_cat", "_catstat", "_claim", "_done", "_idem",
+			"_lease", "_pkey", "_stat");
 
 	/** The first Gobstopper table, as this storage would have created it then. */
 	private static final String SEED_TABLE = """
