@@ -4,22 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import dev.gobstopper.tasks.support.TaskRow;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Saves of single tasks from concurrent callers, written together: a caller that finds a
- * writer free writes every save waiting, its own among them, in one statement, while the
+ * Saves of single tasks from concurrent callers, written together: a caller that finds no
+ * write running writes every save waiting, its own among them, in one statement, while the
  * others wait for it. Each caller returns once its own row is committed.
  * <p>
  * A lone caller writes its row at once, waiting for nobody. Under load, the saves that
- * arrive while a write runs form the next group, so groups grow with the load. Should a
- * group fail, each save in it is written alone, so that a bad row fails only its own
- * caller.
+ * arrive while a write runs form the next group, so groups grow with the load. One write
+ * at a time made the largest groups and the most saves per second: with 32 callers, 52 to
+ * 65 µs of CPU per save, against 62 to 90 with two. Should a group fail, each save in it is
+ * written alone, so that a bad row fails only its own caller.
  */
 final class GroupCommit {
 
@@ -28,18 +30,16 @@ final class GroupCommit {
 
 	private final Queue<Save> waiting = new ConcurrentLinkedQueue<>();
 
-	private final Semaphore writers;
+	private final Lock writing = new ReentrantLock();
 
 	private final Consumer<List<TaskRow>> write;
 
 	/**
 	 * Create a group commit.
-	 * @param writers how many groups may be written at once
 	 * @param write writes rows in one transaction, the last of an id winning; the saves of
 	 * one id in a group are concurrent, so any of them may win
 	 */
-	GroupCommit(int writers, Consumer<List<TaskRow>> write) {
-		this.writers = new Semaphore(writers);
+	GroupCommit(Consumer<List<TaskRow>> write) {
 		this.write = write;
 	}
 
@@ -52,14 +52,14 @@ final class GroupCommit {
 		this.waiting.add(save);
 		boolean interrupted = false;
 		while (!save.isDone()) {
-			if (this.writers.tryAcquire()) {
+			if (this.writing.tryLock()) {
 				try {
 					writeWaiting();
 				}
 				finally {
-					this.writers.release();
+					this.writing.unlock();
 				}
-				// A save that arrived while every writer was busy waits to be told
+				// A save that arrived while this write ran waits to be told
 				Save next = this.waiting.peek();
 				if (next != null) {
 					next.wake();
@@ -137,7 +137,7 @@ final class GroupCommit {
 		}
 
 		/**
-		 * Tell the caller that a writer became free.
+		 * Tell the caller that the write running ended.
 		 */
 		void wake() {
 			this.woken = true;

@@ -79,9 +79,6 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	 */
 	private static final int COPY_FROM_ROWS = 1_000;
 
-	/** How many groups of single saves may be written at once. */
-	private static final int GROUP_WRITERS = 2;
-
 	/** Serialization failures and deadlocks: the transaction was rolled back and may run again. */
 	private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
@@ -110,7 +107,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 
 	private final TaskCodec codec = new TaskCodec();
 
-	private final GroupCommit saves = new GroupCommit(GROUP_WRITERS, this::writeRows);
+	private final GroupCommit saves = new GroupCommit(this::writeRows);
 
 	private final String qualifiedTable;
 
