@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -62,8 +63,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Every call reads and writes the database itself, with no copy of any row kept in
  * memory, so each instance sees every commit of the others at once. A save is committed
  * when it returns. Concurrent saves of single tasks within an instance are written
- * together, one statement for many rows; claims and cleanups skip the rows that other
- * instances hold, and a scheduled cleanup runs on one instance at a time.
+ * together, one statement for many rows; claims skip the tasks that other claimers hold;
+ * cleanup deletes in short batches, and a scheduled cleanup runs on one instance at a
+ * time.
  * <p>
  * The storage never takes part in a transaction of the caller: its writes commit on
  * their own, and its reads see what is committed.
@@ -139,7 +141,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		details.put("database", database.product);
 		details.put("version", database.version);
 		details.put("table", this.qualifiedTable);
-		this.details = details;
+		this.details = Collections.unmodifiableMap(details);
 		new JdbcSchema(this.jdbc, this.dialect, this.sql, "schema '" + database.schema + "'")
 			.prepare(this.newTransaction, initializeSchema);
 	}
@@ -258,8 +260,10 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		return withoutTransaction("Could not run the scheduled cleanup", () -> {
 			Boolean locked = this.jdbc.queryForObject(this.dialect.tryLock(), Boolean.class, this.cleanupLock);
 			if (!Boolean.TRUE.equals(locked)) {
-				logger.debug("Skipping the scheduled cleanup of " + this.qualifiedTable
-						+ ": another instance is running it");
+				if (logger.isDebugEnabled()) {
+					logger.debug("Skipping the scheduled cleanup of " + this.qualifiedTable
+							+ ": another instance is running it");
+				}
 				return OptionalInt.empty();
 			}
 			try {
