@@ -14,7 +14,9 @@
   const readOnly = body.dataset.readOnly !== 'false';
   const csrf = body.dataset.csrfHeader ? { header: body.dataset.csrfHeader, token: body.dataset.csrfToken } : null;
 
-  const state = { category: '', status: '', offset: 0, paused: false, timer: 0, loading: false, openTask: null };
+  const state = {
+    category: '', status: '', offset: 0, paused: false, timer: 0, loading: false, openTask: null, hours: null
+  };
   const numberFormat = new Intl.NumberFormat();
   const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
   const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
@@ -171,9 +173,11 @@
     return Math.ceil(value / step) * step;
   }
 
+  // Drawn at the width it is shown at, so that its text keeps its size on a phone as on a laptop.
   function drawChart(hours) {
-    const width = 720;
-    const height = 220;
+    state.hours = hours;
+    const width = Math.max(280, Math.round($('chart').clientWidth) || 720);
+    const height = width < 600 ? 180 : 220;
     const left = 40;
     const right = 8;
     const top = 10;
@@ -184,6 +188,7 @@
     const ceiling = niceCeiling(highest);
     const slot = plotWidth / Math.max(hours.length, 1);
     const barWidth = Math.max(slot * 0.7, 1);
+    const labelEvery = [1, 2, 3, 4, 6, 12].find((step) => step * slot >= 64) || 24;
     const y = (count) => top + plotHeight - (count / ceiling) * plotHeight;
     const totals = hours.reduce((sum, hour) => ({
       succeeded: sum.succeeded + hour.succeeded, failed: sum.failed + hour.failed
@@ -216,7 +221,7 @@
         class: 'failed', x, width: barWidth, y: failedTop, height: succeededTop - failedTop
       }));
       chart.append(group);
-      if (index % 3 === 0) {
+      if (index % labelEvery === 0) {
         chart.append(svg('text', { x: x + barWidth / 2, y: height - 6, 'text-anchor': 'middle' }, hourFormat.format(start)));
       }
     });
@@ -503,6 +508,15 @@
   $('delete').addEventListener('click', deleteOpenTask);
   $('cleanup').addEventListener('submit', cleanUp);
   $('maintenance').hidden = readOnly;
+  let resizing = 0;
+  window.addEventListener('resize', () => {
+    window.cancelAnimationFrame(resizing);
+    resizing = window.requestAnimationFrame(() => {
+      if (state.hours) {
+        drawChart(state.hours);
+      }
+    });
+  });
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) {
       window.clearTimeout(state.timer);

@@ -1,0 +1,116 @@
+package dev.gobstopper.tasks.sample;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * Debian's headless Chromium, driven by its own chromedriver: nothing is downloaded.
+ * Closing it quits the browser, stops the driver and deletes the browser's profile.
+ */
+final class Browser implements AutoCloseable {
+
+	static final File CHROMIUM = new File("/usr/bin/chromium");
+
+	static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+	/** Where the screenshots of the tests are kept, as artifacts of the build. */
+	static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+
+	private final Path profile;
+
+	private final ChromeDriverService service;
+
+	private final ChromeDriver driver;
+
+	Browser() throws IOException {
+		if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
+			throw new IllegalStateException("The dashboard's tests need Debian's Chromium and its driver at "
+					+ CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install -y chromium chromium-driver");
+		}
+		this.profile = Files.createTempDirectory("dashboard-chromium-");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+				"--user-data-dir=" + this.profile, "--window-size=1280,1100");
+		LoggingPreferences logging = new LoggingPreferences();
+		logging.enable(LogType.BROWSER, Level.ALL);
+		options.setCapability("goog:loggingPrefs", logging);
+		this.service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+		try {
+			this.driver = new ChromeDriver(this.service, options);
+		}
+		catch (RuntimeException ex) {
+			this.service.stop();
+			FileSystemUtils.deleteRecursively(this.profile.toFile());
+			throw ex;
+		}
+	}
+
+	ChromeDriver driver() {
+		return this.driver;
+	}
+
+	WebDriverWait waiting() {
+		return new WebDriverWait(this.driver, Duration.ofSeconds(15));
+	}
+
+	void resize(int width, int height) {
+		this.driver.manage().window().setSize(new Dimension(width, height));
+	}
+
+	/**
+	 * Save a screenshot of the page as {@code target/dashboard-screenshots/<name>.png}.
+	 */
+	Path screenshot(String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		Path target = SCREENSHOTS.resolve(name + ".png");
+		Files.copy(this.driver.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+		return target;
+	}
+
+	/**
+	 * Return the errors the browser's console has shown since the last call: scripts'
+	 * exceptions, {@code console.error} and failed requests.
+	 */
+	List<String> consoleErrors() {
+		return this.driver.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+			.map(LogEntry::toString)
+			.toList();
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.driver.quit();
+		}
+		finally {
+			this.service.stop();
+			FileSystemUtils.deleteRecursively(this.profile.toFile());
+		}
+	}
+
+}
