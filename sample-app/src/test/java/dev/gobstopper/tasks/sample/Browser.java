@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 
+import org.jspecify.annotations.Nullable;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -69,8 +72,38 @@ final class Browser implements AutoCloseable {
 		return this.driver;
 	}
 
+	/**
+	 * Wait for up to 15 seconds; an element that the page redrew meanwhile is looked up
+	 * again.
+	 */
 	WebDriverWait waiting() {
-		return new WebDriverWait(this.driver, Duration.ofSeconds(15));
+		WebDriverWait wait = new WebDriverWait(this.driver, Duration.ofSeconds(15));
+		wait.ignoring(StaleElementReferenceException.class);
+		return wait;
+	}
+
+	/**
+	 * Click an element, looking it up again if the page redraws it between the look-up and
+	 * the click.
+	 */
+	void click(By locator) {
+		waiting().until((driver) -> {
+			driver.findElement(locator).click();
+			return true;
+		});
+	}
+
+	/**
+	 * Read an attribute, or the text when the attribute is null, of every element that
+	 * matches a CSS selector, all at once, so that a redraw cannot come in between.
+	 */
+	List<String> read(String selector, @Nullable String attribute) {
+		@SuppressWarnings("unchecked")
+		List<String> values = (List<String>) this.driver.executeScript(
+				"return Array.from(document.querySelectorAll(arguments[0]))"
+						+ ".map((e) => arguments[1] ? e.getAttribute(arguments[1]) : e.textContent);",
+				selector, attribute);
+		return values;
 	}
 
 	void resize(int width, int height) {

@@ -15,8 +15,10 @@ import java.util.Set;
 import dev.gobstopper.tasks.TaskCompletionBucket;
 import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.TaskSummary;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -121,61 +124,47 @@ class DashboardBrowserTests {
 	@Test
 	@Order(2)
 	void theChartHasOneStackedBarGroupPerHourOfTheLastDay() {
-		List<WebElement> hours = driver().findElements(By.cssSelector("#chart svg g.hour"));
-		assertThat(hours).hasSize(24);
-		List<TaskCompletionBucket> buckets = this.storage.completionsOverTime(
-				Instant.parse(hours.get(0).getDomAttribute("data-start")), Duration.ofHours(1), null);
-		assertThat(buckets).hasSize(24);
-		for (int i = 0; i < 24; i++) {
-			WebElement hour = hours.get(i);
-			assertThat(hour.getDomAttribute("data-start")).isEqualTo(buckets.get(i).start().toString());
-			assertThat(Long.parseLong(hour.getDomAttribute("data-succeeded"))).isEqualTo(buckets.get(i).succeeded());
-			assertThat(Long.parseLong(hour.getDomAttribute("data-failed"))).isEqualTo(buckets.get(i).failed());
-			assertThat(hour.findElements(By.cssSelector("rect.succeeded"))).hasSize(1);
-			assertThat(hour.findElements(By.cssSelector("rect.failed"))).hasSize(1);
-		}
-		assertThat(hours.stream().mapToLong((hour) -> Long.parseLong(hour.getDomAttribute("data-succeeded"))).sum())
-			.isEqualTo(tasks.succeeded);
-		assertThat(hours.stream().mapToLong((hour) -> Long.parseLong(hour.getDomAttribute("data-failed"))).sum())
-			.isEqualTo(tasks.failed);
+		List<String> starts = browser.read("#chart svg g.hour", "data-start");
+		List<Long> succeeded = numbers(browser.read("#chart svg g.hour", "data-succeeded"));
+		List<Long> failed = numbers(browser.read("#chart svg g.hour", "data-failed"));
+		assertThat(starts).hasSize(24);
+		assertThat(browser.read("#chart svg g.hour > rect.succeeded + rect.failed", null)).hasSize(24);
+		List<TaskCompletionBucket> buckets = this.storage.completionsOverTime(Instant.parse(starts.get(0)),
+				Duration.ofHours(1), null);
+		assertThat(starts).containsExactlyElementsOf(buckets.stream().map((bucket) -> bucket.start().toString()).toList());
+		assertThat(succeeded).containsExactlyElementsOf(buckets.stream().map(TaskCompletionBucket::succeeded).toList());
+		assertThat(failed).containsExactlyElementsOf(buckets.stream().map(TaskCompletionBucket::failed).toList());
+		assertThat(succeeded.stream().mapToLong(Long::longValue).sum()).isEqualTo(tasks.succeeded);
+		assertThat(failed.stream().mapToLong(Long::longValue).sum()).isEqualTo(tasks.failed);
 	}
 
 	@Test
 	@Order(3)
 	void theStatisticsTableHasARowPerTaskNameAndThePendingTableTheOldestFirst() {
-		List<WebElement> names = driver().findElements(By.cssSelector("#names tbody tr"));
-		assertThat(names).extracting((row) -> row.findElement(By.cssSelector("td")).getText())
-			.containsExactlyInAnyOrderElementsOf(this.storage.statisticsByName(Instant.now().minus(Duration.ofDays(1)))
-				.stream()
-				.map((statistics) -> statistics.name())
-				.toList());
-		List<String> pending = driver().findElements(By.cssSelector("#pending tbody button[data-task-id]"))
-			.stream()
-			.map((button) -> button.getDomAttribute("data-task-id"))
-			.toList();
-		assertThat(pending).containsExactlyElementsOf(this.storage.getOldestTaskSummaries(TaskStatus.PENDING, 10)
-			.stream()
-			.map((task) -> task.id())
-			.toList());
+		assertThat(browser.read("#names tbody tr td:first-child", null)).containsExactlyInAnyOrderElementsOf(
+				this.storage.statisticsByName(Instant.now().minus(Duration.ofDays(1)))
+					.stream()
+					.map(TaskNameStatistics::name)
+					.toList());
+		assertThat(browser.read("#pending tbody button[data-task-id]", "data-task-id")).containsExactlyElementsOf(
+				this.storage.getOldestTaskSummaries(TaskStatus.PENDING, 10).stream().map(TaskSummary::id).toList());
 	}
 
 	@Test
 	@Order(4)
 	void filteringByStatusNarrowsTheList() throws IOException {
-		assertThat(listRows()).hasSize(25);
+		assertThat(listStatuses()).hasSize(25);
 		int loaded = loaded();
 		new Select(driver().findElement(By.id("status"))).selectByValue("failed");
 		awaitLoaded(loaded);
-		List<WebElement> rows = listRows();
-		assertThat(rows).hasSize(tasks.failed)
-			.allSatisfy((row) -> assertThat(row.getDomAttribute("data-status")).isEqualTo("failed"));
+		assertThat(listStatuses()).hasSize(tasks.failed).containsOnly("failed");
 		assertThat(driver().findElement(By.id("range")).getText()).isEqualTo("1–" + tasks.failed + " of " + tasks.failed);
 		browser.screenshot("filtered-by-failed");
 		loaded = loaded();
-		driver().findElement(By.cssSelector("button.card[data-status=pending]")).click();
+		browser.click(By.cssSelector("button.card[data-status=pending]"));
 		awaitLoaded(loaded);
-		assertThat(listRows()).hasSize((int) this.storage.countTasks(null).count(TaskStatus.PENDING))
-			.allSatisfy((row) -> assertThat(row.getDomAttribute("data-status")).isEqualTo("pending"));
+		assertThat(listStatuses()).hasSize((int) this.storage.countTasks(null).count(TaskStatus.PENDING))
+			.containsOnly("pending");
 	}
 
 	@Test
@@ -185,7 +174,7 @@ class DashboardBrowserTests {
 		int loaded = loaded();
 		new Select(driver().findElement(By.id("status"))).selectByValue("failed");
 		awaitLoaded(loaded);
-		driver().findElement(By.cssSelector("#list button[data-task-id='" + failed.id() + "']")).click();
+		browser.click(By.cssSelector("#list button[data-task-id='" + failed.id() + "']"));
 		WebElement error = browser.waiting()
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail pre.error")));
 		assertThat(error.getDomProperty("textContent")).isEqualTo(DashboardTasks.ERROR);
@@ -240,26 +229,23 @@ class DashboardBrowserTests {
 	@Order(8)
 	void everyControlIsReachableWithTheKeyboard() {
 		Set<String> reached = new LinkedHashSet<>();
-		WebElement body = driver().findElement(By.tagName("body"));
-		body.click();
+		Actions keyboard = new Actions(driver());
 		for (int i = 0; i < 80; i++) {
-			driver().switchTo().activeElement().sendKeys(Keys.TAB);
-			WebElement focused = driver().switchTo().activeElement();
-			String key = focused.getDomAttribute("id");
-			if (key == null) {
-				key = focused.getDomAttribute("data-key");
-			}
+			keyboard.sendKeys(Keys.TAB).perform();
+			String key = (String) driver()
+				.executeScript("const e = document.activeElement; return e.id || e.dataset.key || null;");
 			if (key != null) {
 				reached.add(key.startsWith("list-") ? "list-task" : key.startsWith("pending-") ? "pending-task" : key);
 			}
 		}
 		assertThat(reached).contains("pause", "card-total", "card-failed", "category", "status", "pending-task",
 				"list-task", "next");
-		WebElement task = driver().findElement(By.cssSelector("#list button[data-task-id]"));
-		task.sendKeys(Keys.ENTER);
-		browser.waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail dd[data-field=id]")));
-		assertThat(field("id")).isEqualTo(task.getDomAttribute("data-task-id"));
-		driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+		String id = (String) driver().executeScript(
+				"const b = document.querySelector('#list button[data-task-id]'); b.focus(); return b.dataset.taskId;");
+		keyboard.sendKeys(Keys.ENTER).perform();
+		browser.waiting()
+			.until(ExpectedConditions.textToBe(By.cssSelector("#detail dd[data-field=id]"), id));
+		keyboard.sendKeys(Keys.ESCAPE).perform();
 		browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("detail")));
 	}
 
@@ -280,16 +266,20 @@ class DashboardBrowserTests {
 	}
 
 	private static long cardCount(String status) {
-		String text = driver().findElement(By.cssSelector("button.card[data-status='" + status + "'] .count")).getText();
+		String text = browser.read("button.card[data-status='" + status + "'] .count", null).get(0);
 		return Long.parseLong(text.replaceAll("[^0-9]", ""));
+	}
+
+	private static List<Long> numbers(List<String> texts) {
+		return texts.stream().map(Long::valueOf).toList();
 	}
 
 	private static String field(String name) {
 		return driver().findElement(By.cssSelector("#detail dd[data-field='" + name + "']")).getText();
 	}
 
-	private static List<WebElement> listRows() {
-		return driver().findElements(By.cssSelector("#list tbody tr[data-status]"));
+	private static List<String> listStatuses() {
+		return browser.read("#list tbody tr[data-status]", "data-status");
 	}
 
 	private static int loaded() {

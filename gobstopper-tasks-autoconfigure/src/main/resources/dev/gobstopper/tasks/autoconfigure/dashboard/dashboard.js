@@ -390,7 +390,7 @@
     parts.push(textBlock('Result', task.result), textBlock('Arguments', task.args),
       textBlock('Keyword arguments', task.kwargs));
     $('detail-body').replaceChildren(...parts);
-    $('detail-actions').hidden = readOnly;
+    $('delete').hidden = readOnly;
   }
 
   async function openTask(id) {
@@ -398,7 +398,7 @@
     state.openTask = id;
     $('detail-title').textContent = 'Loading…';
     $('detail-body').replaceChildren();
-    $('detail-actions').hidden = true;
+    $('delete').hidden = true;
     if (!dialog.open) {
       dialog.showModal();
     }
