@@ -241,6 +241,31 @@ class TaskDashboardAccessTests {
 	}
 
 	@Test
+	void theTaskListCarriesNoPayloads() {
+		run((mvc, storage) -> {
+			String payload = "payload-".repeat(100_000);
+			for (int i = 0; i < 30; i++) {
+				storage.saveTask(TestTasks.fullTask("t" + i).toBuilder()
+					.createdAt(TestTasks.T0.plusSeconds(i))
+					.result(Map.of("report", payload))
+					.error(payload)
+					.kwargs(Map.of("input", payload))
+					.build());
+			}
+			String page = mvc.perform(get(PAGE + "/api/tasks").param("status", "failed").param("limit", "25"))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.tasks.length()").value(25))
+				.andExpect(jsonPath("$.tasks[0].id").value("t29"))
+				.andExpect(jsonPath("$.tasks[0].elapsedSeconds").value(2.5))
+				.andExpect(jsonPath("$.total").value(30))
+				.andReturn()
+				.getResponse()
+				.getContentAsString();
+			assertThat(page).doesNotContain("payload-").hasSizeLessThan(10_000);
+		});
+	}
+
+	@Test
 	void aMissingTaskIsNotFound() {
 		run((mvc, storage) -> mvc.perform(get(PAGE + "/api/task").param("id", "nope"))
 			.andExpect(status().isNotFound())
