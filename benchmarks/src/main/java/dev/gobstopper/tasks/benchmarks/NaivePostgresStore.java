@@ -1,8 +1,5 @@
 package dev.gobstopper.tasks.benchmarks;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,14 +174,7 @@ final class NaivePostgresStore implements BenchStore {
 
 	@Override
 	public void roundTrip() {
-		try (Connection connection = this.pool.getConnection();
-				PreparedStatement statement = connection.prepareStatement("SELECT 1");
-				ResultSet rs = statement.executeQuery()) {
-			rs.next();
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("SELECT 1 failed: " + ex.getMessage(), ex);
-		}
+		Postgres.selectOne(this.pool);
 	}
 
 	@Override
@@ -194,12 +184,7 @@ final class NaivePostgresStore implements BenchStore {
 
 	@Override
 	public void settle() {
-		try {
-			Postgres.vacuumAnalyze(this.pool, this.table);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("VACUUM ANALYZE failed: " + ex.getMessage(), ex);
-		}
+		Postgres.vacuumAnalyze(this.pool, this.table);
 	}
 
 	@Override

@@ -69,7 +69,9 @@ final class Postgres {
 	 */
 	static String engine(DataSource dataSource) throws SQLException {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			return "PostgreSQL " + setting(statement, "server_version") + " (synchronous_commit="
+			// Debian's builds add the package version after a space
+			String version = setting(statement, "server_version").split(" ")[0];
+			return "PostgreSQL " + version + " (synchronous_commit="
 					+ setting(statement, "synchronous_commit") + ", fsync=" + setting(statement, "fsync")
 					+ ", shared_buffers=" + setting(statement, "shared_buffers") + ")";
 		}
@@ -83,14 +85,31 @@ final class Postgres {
 	}
 
 	/**
+	 * Run {@code SELECT 1} on a connection of the pool: one round trip.
+	 */
+	static void selectOne(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT 1");
+				ResultSet rs = statement.executeQuery()) {
+			rs.next();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("SELECT 1 failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Vacuum and analyze the tables whose names start with the prefix, as autovacuum would
 	 * have done to tables that filled over months.
 	 */
-	static void vacuumAnalyze(DataSource dataSource, String prefix) throws SQLException {
+	static void vacuumAnalyze(DataSource dataSource, String prefix) {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			for (String table : tables(connection, prefix)) {
 				statement.execute("VACUUM ANALYZE \"" + table + "\"");
 			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("VACUUM ANALYZE failed: " + ex.getMessage(), ex);
 		}
 	}
 

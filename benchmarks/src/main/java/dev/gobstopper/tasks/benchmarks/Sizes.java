@@ -75,8 +75,8 @@ record Sizes(int tasks, int smallBatch, int largeBatch, Duration warmUp, Duratio
 
 	/** Tiny sizes that check that every workload runs. */
 	static Sizes smoke() {
-		return new Sizes(2_000, 10, 100, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(300), 3,
-				Duration.ofMillis(300), 200, Duration.ofMillis(300), 5, 40, Duration.ofSeconds(30), 200, 2,
+		return new Sizes(2_000, 10, 50, Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(300), 3,
+				Duration.ofMillis(300), 200, Duration.ofMillis(300), 5, 20, Duration.ofSeconds(30), PAGE_SIZE, 2,
 				Duration.ofMillis(300), "512m", Duration.ofMinutes(3));
 	}
 

@@ -40,6 +40,28 @@ enum Store {
 
 	},
 
+	GOBSTOPPER_PG("gobstopper-pg", "JdbcTaskStorage (this project) on PostgreSQL through HikariCP ("
+			+ Postgres.POOL_SIZE + " connections), its own schema", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE,
+			Workload.ROUND_TRIP, Workload.GET_TASKS_UNFILTERED, Workload.GET_TASKS_BY_CATEGORY,
+			Workload.GET_TASKS_BY_STATUS, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99) {
+
+		@Override
+		BenchStore open(Place place) throws SQLException {
+			return GobstopperPgStore.open(place.postgresUrl(), place.table());
+		}
+
+		@Override
+		boolean promisesOneTaskPerKey() {
+			return true;
+		}
+
+		@Override
+		boolean usesPostgres() {
+			return true;
+		}
+
+	},
+
 	PG_NAIVE("pg-naive", "JdbcTemplate on PostgreSQL through HikariCP (" + Postgres.POOL_SIZE + " connections), one "
 			+ "statement per call in autocommit, batches rewritten into multi-row inserts, the original's SQL, "
 			+ "26-column table and 4 secondary indexes", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE,

@@ -50,6 +50,26 @@ final class Targets {
 		bound(out, "completionsOverTime of 30 days by hour <= 30 ms (median)", Store.GOBSTOPPER,
 				Workload.COMPLETIONS_OVER_TIME, 30);
 		ratio(out, "poll >= 1.0x sqlite", Store.GOBSTOPPER, Workload.POLL, Store.SQLITE, Workload.POLL, 1.0);
+		out.println("  gobstopper-pg");
+		ratio(out, "saveTask from 32 threads >= 2x pg-naive from 32 threads", Store.GOBSTOPPER_PG,
+				Workload.SAVE_TASK_32, Store.PG_NAIVE, Workload.SAVE_TASK_32, 2.0);
+		ratio(out, "saveTasks in batches of 10,000 >= 2x pg-naive", Store.GOBSTOPPER_PG, Workload.SAVE_TASKS_LARGE,
+				Store.PG_NAIVE, Workload.SAVE_TASKS_LARGE, 2.0);
+		ratio(out, "getTask >= 0.9x pg-naive", Store.GOBSTOPPER_PG, Workload.GET_TASK, Store.PG_NAIVE,
+				Workload.GET_TASK, 0.9);
+		bound(out, "getTasks page over 1,000,000 tasks, no filter <= 1 ms (median)", Store.GOBSTOPPER_PG,
+				Workload.GET_TASKS_UNFILTERED, 1);
+		bound(out, "getTasks page over 1,000,000 tasks, one category <= 1 ms (median)", Store.GOBSTOPPER_PG,
+				Workload.GET_TASKS_BY_CATEGORY, 1);
+		bound(out, "getTasks page over 1,000,000 tasks, one status <= 1 ms (median)", Store.GOBSTOPPER_PG,
+				Workload.GET_TASKS_BY_STATUS, 1);
+		bound(out, "getTasks page over 1,000,000 tasks, one category and one status <= 1 ms (median)",
+				Store.GOBSTOPPER_PG, Workload.GET_TASKS_MEDIAN, 1);
+		ratio(out, "cleanup of 500,000 of 1,000,000 tasks while 8 threads save <= 2x pg-naive's DELETE",
+				Store.GOBSTOPPER_PG, Workload.CLEANUP_WHILE_SAVING, Store.PG_NAIVE, Workload.CLEANUP_WHILE_SAVING, 2.0);
+		bound(out, "p99 of the saves during that cleanup <= 50 ms", Store.GOBSTOPPER_PG, Workload.CLEANUP_SAVES_P99,
+				50);
+		ratio(out, "queue >= 2x pg-naive", Store.GOBSTOPPER_PG, Workload.QUEUE, Store.PG_NAIVE, Workload.QUEUE, 2.0);
 	}
 
 	/**
