@@ -68,7 +68,7 @@ final class Report {
 				+ System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
 				+ System.getProperty("os.arch"));
 		out.println("Each store runs alone in its own JVM (" + String.join(" ", this.jvmOptions)
-				+ "), one after another, on new files in a temporary folder.");
+				+ "), one after another, on new files in a temporary folder or new tables in PostgreSQL.");
 		out.printf(Locale.ROOT,
 				"saveTask: %s warm-up, then %s measured, each thread alternating a new task and the next state "
 						+ "of one of its earlier tasks.%n",

@@ -21,7 +21,14 @@ final class Targets {
 	void print(PrintStream out) {
 		out.println();
 		out.println("Targets");
-		out.println("  gobstopper");
+		printGobstopper(out);
+		printGobstopperPg(out);
+	}
+
+	private void printGobstopper(PrintStream out) {
+		if (!ran(out, Store.GOBSTOPPER)) {
+			return;
+		}
 		ratio(out, "saveTask from 1 thread >= 0.3x sqlite's durable per-row upsert from 1 thread", Store.GOBSTOPPER,
 				Workload.SAVE_TASK_1, Store.SQLITE, Workload.SAVE_TASK_1, 0.3);
 		ratio(out, "saveTask from 8 threads >= 1.0x sqlite's durable per-row upsert from 1 thread", Store.GOBSTOPPER,
@@ -50,7 +57,12 @@ final class Targets {
 		bound(out, "completionsOverTime of 30 days by hour <= 30 ms (median)", Store.GOBSTOPPER,
 				Workload.COMPLETIONS_OVER_TIME, 30);
 		ratio(out, "poll >= 1.0x sqlite", Store.GOBSTOPPER, Workload.POLL, Store.SQLITE, Workload.POLL, 1.0);
-		out.println("  gobstopper-pg");
+	}
+
+	private void printGobstopperPg(PrintStream out) {
+		if (!ran(out, Store.GOBSTOPPER_PG)) {
+			return;
+		}
 		ratio(out, "saveTask from 32 threads >= 2x pg-naive from 32 threads", Store.GOBSTOPPER_PG,
 				Workload.SAVE_TASK_32, Store.PG_NAIVE, Workload.SAVE_TASK_32, 2.0);
 		ratio(out, "saveTasks in batches of 10,000 >= 2x pg-naive", Store.GOBSTOPPER_PG, Workload.SAVE_TASKS_LARGE,
@@ -73,6 +85,16 @@ final class Targets {
 	}
 
 	/**
+	 * Print the heading of a store's targets, or say that it did not run.
+	 * @return whether it ran
+	 */
+	private boolean ran(PrintStream out, Store store) {
+		boolean ran = results(store).isPresent();
+		out.println("  " + store.id() + (ran ? "" : ": not in this run"));
+		return ran;
+	}
+
+	/**
 	 * Check a ratio to a peer's figure: at least the given one where higher is better, at
 	 * most where lower is.
 	 */
@@ -80,6 +102,10 @@ final class Targets {
 			Workload peerWorkload, double limit) {
 		OptionalDouble own = figure(store, workload);
 		OptionalDouble other = figure(peer, peerWorkload);
+		if (results(peer).isEmpty()) {
+			out.println("    " + target + ": " + peer.id() + " not in this run");
+			return;
+		}
 		if (own.isEmpty() || other.isEmpty() || other.getAsDouble() <= 0) {
 			out.println("    " + target + ": no figure");
 			return;
@@ -112,8 +138,12 @@ final class Targets {
 	}
 
 	private OptionalDouble figure(Store store, Workload workload) {
-		Optional<StoreResults> results = this.results.stream().filter((r) -> r.store() == store).findFirst();
+		Optional<StoreResults> results = results(store);
 		return results.isPresent() ? results.get().figure(workload) : OptionalDouble.empty();
+	}
+
+	private Optional<StoreResults> results(Store store) {
+		return this.results.stream().filter((r) -> r.store() == store).findFirst();
 	}
 
 }
