@@ -33,6 +33,7 @@ class StatisticsAgreementTests {
 	@TempDir
 	static Path dir;
 
+	/** What each store answered, in the order of the stores. */
 	private static final Map<Store, Answers> answers = new LinkedHashMap<>();
 
 	private static final long RUN = System.currentTimeMillis();
@@ -110,7 +111,11 @@ class StatisticsAgreementTests {
 
 	private static Map<Instant, TaskCompletionBucket> nonEmpty(List<TaskCompletionBucket> buckets) {
 		Map<Instant, TaskCompletionBucket> nonEmpty = new LinkedHashMap<>();
-		buckets.stream().filter((bucket) -> bucket.total() > 0).forEach((bucket) -> nonEmpty.put(bucket.start(), bucket));
+		for (TaskCompletionBucket bucket : buckets) {
+			if (bucket.total() > 0) {
+				nonEmpty.put(bucket.start(), bucket);
+			}
+		}
 		return nonEmpty;
 	}
 
