@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
 
@@ -169,15 +170,15 @@ final class NaiveDuckDbStore implements BenchStore {
 
 	/**
 	 * Claim as the original does. DuckDB's optimistic concurrency ends a transaction that
-	 * updates a task another claimer updated since it began with a conflict: it lost the
-	 * race, and gets nothing.
+	 * updates a task another claimer updated since it began with a conflict, at the update
+	 * or at the commit: it lost the race, and gets nothing.
 	 */
 	@Override
 	public Optional<TaskInfo> claimNext(String category, String workerId, Duration lease) {
 		try {
 			return this.sql.claim(this.jdbc, this.transaction, category, workerId, lease);
 		}
-		catch (DataAccessException ex) {
+		catch (DataAccessException | TransactionException ex) {
 			String message = ex.getMostSpecificCause().getMessage();
 			if (message != null && message.contains("Conflict")) {
 				return Optional.empty();

@@ -72,8 +72,9 @@ final class QueueWorkload {
 	/**
 	 * Load the pending tasks, spread evenly over the categories, by the store's fastest
 	 * path.
+	 * @return the number of tasks loaded
 	 */
-	static void load(BenchStore bench, Sizes sizes) {
+	static int load(BenchStore bench, Sizes sizes) {
 		SplittableRandom random = new SplittableRandom(50_000);
 		List<TaskInfo> batch = new ArrayList<>();
 		for (int i = 0; i < sizes.queueTasks(); i++) {
@@ -87,6 +88,7 @@ final class QueueWorkload {
 		if (!batch.isEmpty()) {
 			bench.bulkLoad(batch);
 		}
+		return sizes.queueTasks();
 	}
 
 	/**

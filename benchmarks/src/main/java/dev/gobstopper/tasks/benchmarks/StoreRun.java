@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 import dev.gobstopper.tasks.TaskInfo;
 
@@ -77,16 +79,13 @@ public final class StoreRun {
 		}
 		if (this.store.runs(Workload.QUEUE)) {
 			Place queue = this.place.database("queue");
-			if (load(queue, List.of(Workload.QUEUE), (bench) -> QueueWorkload.load(bench, this.sizes))) {
-				phase(queue, List.of(Workload.QUEUE), (bench) -> this.output.measure(Workload.QUEUE,
-						() -> new QueueWorkload(bench, this.sizes, this.output).run()));
-			}
+			load(queue, List.of(Workload.QUEUE), (bench) -> QueueWorkload.load(bench, this.sizes))
+				.ifPresent((tasks) -> phase(queue, List.of(Workload.QUEUE), (bench) -> this.output
+					.measure(Workload.QUEUE, () -> new QueueWorkload(bench, this.sizes, this.output).run())));
 		}
 		Place reads = this.place.database("reads");
-		StatisticsWorkloads.LoadedTasks[] loaded = new StatisticsWorkloads.LoadedTasks[1];
-		if (load(reads, READS, (bench) -> loaded[0] = loadHistory(bench))) {
-			phase(reads, READS, (bench) -> runReads(bench, loaded[0]));
-		}
+		load(reads, READS, this::loadHistory)
+			.ifPresent((loaded) -> phase(reads, READS, (bench) -> runReads(bench, loaded)));
 		this.output.measure(Workload.PEAK_MEMORY, StoreRun::peakMemoryMegabytes);
 		this.output.note(heapUse());
 		this.output.emit(ResultLine.of(ResultLine.Kind.DONE, this.store.id()));
@@ -211,12 +210,14 @@ public final class StoreRun {
 
 	/**
 	 * Load a database, settle it and close it.
-	 * @return whether it was loaded; if not, the workloads fail
+	 * @return what the loader says of what it loaded, or empty if it could not load; the
+	 * workloads fail then
 	 */
-	private boolean load(Place database, List<Workload> workloads, Phase loader) {
+	private <T> Optional<T> load(Place database, List<Workload> workloads, Function<BenchStore, T> loader) {
+		T loaded;
 		long closing;
 		try (BenchStore bench = this.store.open(database)) {
-			loader.run(bench);
+			loaded = loader.apply(bench);
 			long start = System.nanoTime();
 			bench.settle();
 			this.output.note(String.format("settled the loaded %s database in %.1f s", database.dir().getFileName(),
@@ -227,11 +228,11 @@ public final class StoreRun {
 			this.output.problem("Loading the " + database.dir().getFileName() + " database failed: " + ex);
 			failed(workloads, "the tasks could not be loaded");
 			discard(database);
-			return false;
+			return Optional.empty();
 		}
 		this.output.note(String.format("closed the loaded %s database in %.1f s", database.dir().getFileName(),
 				Timing.seconds(System.nanoTime() - closing)));
-		return true;
+		return Optional.of(loaded);
 	}
 
 	private void discard(Place database) {
