@@ -70,7 +70,7 @@ record Sizes(int tasks, int smallBatch, int largeBatch, Duration warmUp, Duratio
 	static Sizes full() {
 		return new Sizes(1_000_000, 1_000, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(5),
 				Duration.ofSeconds(10), 10, Duration.ofSeconds(5), 50_000, Duration.ofSeconds(10), 50, 50_000,
-				Duration.ofSeconds(60), 1_000, 5, Duration.ofSeconds(5), "2g", Duration.ofMinutes(30));
+				Duration.ofSeconds(45), 1_000, 5, Duration.ofSeconds(5), "2g", Duration.ofMinutes(30));
 	}
 
 	/** Tiny sizes that check that every workload runs. */
