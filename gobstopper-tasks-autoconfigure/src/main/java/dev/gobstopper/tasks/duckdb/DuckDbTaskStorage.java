@@ -228,6 +228,14 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	}
 
 	/**
+	 * Make the journal writer stop, as an unexpected error in it would, once it has
+	 * committed the next save. For tests of what follows.
+	 */
+	void failJournalWriterAfterNextSave() {
+		this.journal.failAfterNextCommit();
+	}
+
+	/**
 	 * Commit every save already accepted, merge the journal into the task table and close
 	 * the connections. Calls after this are refused with an {@link IllegalStateException}.
 	 */
