@@ -1,0 +1,298 @@
+package dev.gobstopper.tasks.autoconfigure.health;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.gobstopper.tasks.ApplicationTaskStorage;
+import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.TestClock;
+import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfiguration;
+import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
+import dev.gobstopper.tasks.duckdb.JournalWriterFailure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link TaskStorageHealthContributorAutoConfiguration} and the health it
+ * reports of real stores.
+ */
+class TaskStorageHealthContributorAutoConfigurationTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(TaskStorageAutoConfiguration.class,
+				TaskStorageHealthContributorAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class));
+
+	@TempDir
+	Path tempDir;
+
+	@Test
+	void theHealthOfTheTaskStorageIsContributedAsGobstopperTasks() {
+		this.contextRunner.withPropertyValues(dbPath()).run((context) -> {
+			assertThat(context).hasSingleBean(TaskStorageHealthIndicator.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("gobstopperTasks"))
+				.isSameAs(context.getBean(TaskStorageHealthIndicator.class));
+		});
+	}
+
+	@Test
+	void withoutSpringBootHealthOnTheClassPathNoHealthIndicatorIsConfigured() {
+		// Imported as an application imports them, so that auto-configurations whose
+		// classes are missing are filtered out before their conditions are read
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+			.withPropertyValues(dbPath())
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(TaskStorage.class);
+				assertThat(context).doesNotHaveBean(TaskStorageHealthIndicator.class);
+			});
+	}
+
+	@Test
+	void whenTheHealthIndicatorIsDisabledNoneIsConfigured() {
+		this.contextRunner.withPropertyValues(dbPath(), "management.health.gobstoppertasks.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskStorageHealthIndicator.class));
+	}
+
+	@Test
+	void withoutATaskStorageNoHealthIndicatorIsConfigured() {
+		this.contextRunner.withPropertyValues("gobstopper.tasks.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskStorageHealthIndicator.class));
+	}
+
+	@Test
+	void whenTheUserDefinesTheirOwnGobstopperTasksHealthIndicatorTheAutoConfiguredOneBacksOff() {
+		this.contextRunner.withUserConfiguration(UserHealthIndicatorConfiguration.class)
+			.withPropertyValues(dbPath())
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(TaskStorageHealthIndicator.class);
+				assertThat(context.getBean(HealthContributorRegistry.class).getContributor("gobstopperTasks"))
+					.isSameAs(context.getBean("gobstopperTasksHealthIndicator"));
+			});
+	}
+
+	@Test
+	void aNegativeFailureThresholdFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues(dbPath(), "management.health.gobstoppertasks.failure-threshold=-1s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("management.health.gobstoppertasks.failure-threshold");
+			});
+	}
+
+	@Test
+	void defaultsOfThePropertiesAreTheDocumentedOnes() {
+		assertThat(new TaskStorageHealthIndicatorProperties().getFailureThreshold()).isEqualTo(Duration.ofMinutes(1));
+	}
+
+	@Test
+	void onDuckDbTheHealthIsUpWithTheStoreTypeAndTheFile() {
+		Path file = this.tempDir.resolve("tasks.duckdb");
+		this.contextRunner.withPropertyValues(dbPath(file)).run((context) -> {
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("type", "duckdb").containsValue(file.toString());
+			assertThat(health.getDetails()).doesNotContainKeys("failure", "failingSince", "lastCleanup",
+					"oldestPending");
+		});
+	}
+
+	@Test
+	void theLastCleanupIsReportedWithWhenItRanHowManyItDeletedAndHowLongItTook() {
+		Instant completed = Instant.now().minus(Duration.ofDays(3));
+		TaskInfo old = TaskInfo.builder()
+			.name("report")
+			.category("reports")
+			.status(TaskStatus.SUCCESS)
+			.createdAt(completed.minusSeconds(60))
+			.completedAt(completed)
+			.build();
+		this.contextRunner.withPropertyValues(dbPath()).run((context) -> {
+			TaskStorage storage = context.getBean(TaskStorage.class);
+			storage.saveTask(old);
+			Instant before = Instant.now();
+			assertThat(storage.cleanupOldTasks(Duration.ofDays(1))).isOne();
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails().get("lastCleanup")).asInstanceOf(MAP)
+				.containsEntry("deleted", 1)
+				.containsKeys("startedAt", "duration")
+				.doesNotContainKey("error")
+				.hasEntrySatisfying("startedAt", (startedAt) -> assertThat((Instant) startedAt).isAfterOrEqualTo(
+						before.minusMillis(1)))
+				.hasEntrySatisfying("duration", (duration) -> assertThat((Duration) duration).isPositive());
+		});
+	}
+
+	@Test
+	void theOldestPendingTaskIsReportedWithItsAge() {
+		TestClock clock = new TestClock(Instant.parse("2030-01-01T12:00:00Z"));
+		TaskInfo oldest = TaskInfo.builder().name("a").category("c").createdAt(clock.instant().minusSeconds(90)).build();
+		TaskInfo newer = TaskInfo.builder().name("b").category("c").createdAt(clock.instant().minusSeconds(30)).build();
+		TaskInfo olderButStarted = TaskInfo.builder()
+			.name("c")
+			.category("c")
+			.status(TaskStatus.STARTED)
+			.createdAt(clock.instant().minusSeconds(300))
+			.build();
+		this.contextRunner.withBean(Clock.class, () -> clock).withPropertyValues(dbPath()).run((context) -> {
+			context.getBean(TaskStorage.class).saveTasks(List.of(newer, oldest, olderButStarted));
+			assertThat(health(context).getDetails().get("oldestPending")).asInstanceOf(MAP)
+				.containsEntry("id", oldest.id())
+				.containsEntry("createdAt", oldest.createdAt())
+				.containsEntry("age", Duration.ofSeconds(90));
+		});
+	}
+
+	@Test
+	void healthIsDownOnceTheDuckDbJournalWriterHasStopped() {
+		this.contextRunner.withPropertyValues(dbPath()).run((context) -> {
+			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+			JournalWriterFailure.stopJournalWriter(context.getBean(DuckDbTaskStorage.class));
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("type", "duckdb").containsKey("failure");
+		});
+	}
+
+	@Test
+	void healthIsDownOnceMergesHaveFailedForLongerThanTheThreshold() {
+		TestClock clock = new TestClock(Instant.parse("2030-01-01T12:00:00Z"));
+		this.contextRunner.withBean(Clock.class, () -> clock)
+			.withPropertyValues(dbPath(), "management.health.gobstoppertasks.failure-threshold=2m")
+			.run((context) -> {
+				TaskStorage storage = context.getBean(TaskStorage.class);
+				TaskInfo task = TaskInfo.builder().id("held").name("n").category("c").build();
+				storage.saveTask(task);
+				try (Connection hold = context.getBean(DuckDbDataSource.class).getConnection();
+						Statement statement = hold.createStatement()) {
+					await().atMost(PATIENCE).until(() -> journalRows(statement) == 0);
+					// A merge deletes the rows it replaces: it conflicts with this open delete,
+					// and fails until the delete is rolled back.
+					statement.execute("BEGIN TRANSACTION");
+					statement.execute("DELETE FROM tasks WHERE id = 'held'");
+					storage.saveTask(task);
+					Health failing = await().atMost(PATIENCE)
+						.until(() -> health(context), (health) -> health.getDetails().containsKey("failingSince"));
+					assertThat(failing.getStatus()).isEqualTo(Status.UP);
+					assertThat(failing.getDetails()).containsEntry("failingSince", clock.instant());
+					clock.advance(Duration.ofMinutes(2));
+					assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+					clock.advance(Duration.ofSeconds(1));
+					assertThat(health(context).getStatus()).isEqualTo(Status.DOWN);
+					statement.execute("ROLLBACK");
+				}
+				await().atMost(PATIENCE).until(() -> health(context).getStatus().equals(Status.UP));
+			});
+	}
+
+	@Test
+	void anApplicationsOwnStorageIsUpWhileItAnswersAndDownWhileItCannotBeReached() {
+		ApplicationTaskStorage storage = new ApplicationTaskStorage();
+		TaskInfo pending = TaskInfo.builder().name("n").category("c").build();
+		storage.saveTask(pending);
+		this.contextRunner.withBean(TaskStorage.class, () -> storage).run((context) -> {
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsOnlyKeys("oldestPending");
+			assertThat(health.getDetails().get("oldestPending")).asInstanceOf(MAP).containsEntry("id", pending.id());
+		});
+		storage.unreachable(true);
+		this.contextRunner.withBean(TaskStorage.class, () -> storage).run((context) -> {
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("error",
+					"dev.gobstopper.tasks.TaskStorageException: Could not reach the task store");
+		});
+	}
+
+	@Test
+	void theOldestPendingTaskIsLookedUpAgainOnlyOnceTheLastAnswerIsOlderThanItsMaximumAge() {
+		ApplicationTaskStorage storage = new ApplicationTaskStorage();
+		HealthIndicator cached = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
+				Duration.ofHours(1));
+		cached.health();
+		cached.health();
+		assertThat(storage.oldestLookups()).isOne();
+		storage.unreachable(true);
+		assertThat(cached.health().getStatus()).isEqualTo(Status.UP);
+		HealthIndicator uncached = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
+				Duration.ZERO);
+		assertThat(uncached.health().getStatus()).isEqualTo(Status.DOWN);
+		storage.unreachable(false);
+		assertThat(uncached.health().getStatus()).isEqualTo(Status.UP);
+		assertThat(storage.oldestLookups()).isEqualTo(3);
+	}
+
+	@Test
+	void byDefaultTheOldestPendingTaskIsReusedForFiveSeconds() {
+		assertThat(TaskStorageHealthIndicator.OLDEST_PENDING_MAX_AGE).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	private String dbPath() {
+		return dbPath(this.tempDir.resolve("tasks.duckdb"));
+	}
+
+	private static String dbPath(Path file) {
+		return "gobstopper.tasks.db-path=" + file;
+	}
+
+	private static Health health(AssertableApplicationContext context) {
+		return context.getBean(TaskStorageHealthIndicator.class).health();
+	}
+
+	private static long journalRows(Statement statement) throws SQLException {
+		try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM tasks_journal")) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ TaskStorageAutoConfiguration.class, TaskStorageHealthContributorAutoConfiguration.class })
+	static class ImportedAutoConfigurations {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserHealthIndicatorConfiguration {
+
+		@Bean
+		HealthIndicator gobstopperTasksHealthIndicator() {
+			return () -> Health.up().withDetail("mine", true).build();
+		}
+
+	}
+
+}
