@@ -120,7 +120,8 @@ class TaskStorageEndpointTests {
 	@Test
 	void deletingATaskRemovesItAndSaysWhetherThereWasOne() {
 		TaskStorageEndpoint endpoint = endpoint(Show.NEVER);
-		assertThat(endpoint.deleteTask(TASK.id())).isEqualTo(new TaskStorageEndpoint.DeletedTaskDescriptor(TASK.id(), true));
+		assertThat(endpoint.deleteTask(TASK.id()))
+			.isEqualTo(new TaskStorageEndpoint.DeletedTaskDescriptor(TASK.id(), true));
 		assertThat(this.storage.getTask(TASK.id())).isEmpty();
 		assertThat(endpoint.deleteTask(TASK.id()).deleted()).isFalse();
 	}

@@ -158,8 +158,16 @@ class TaskStorageHealthContributorAutoConfigurationTests {
 	@Test
 	void theOldestPendingTaskIsReportedWithItsAge() {
 		TestClock clock = new TestClock(Instant.parse("2030-01-01T12:00:00Z"));
-		TaskInfo oldest = TaskInfo.builder().name("a").category("c").createdAt(clock.instant().minusSeconds(90)).build();
-		TaskInfo newer = TaskInfo.builder().name("b").category("c").createdAt(clock.instant().minusSeconds(30)).build();
+		TaskInfo oldest = TaskInfo.builder()
+			.name("a")
+			.category("c")
+			.createdAt(clock.instant().minusSeconds(90))
+			.build();
+		TaskInfo newer = TaskInfo.builder()
+			.name("b")
+			.category("c")
+			.createdAt(clock.instant().minusSeconds(30))
+			.build();
 		TaskInfo olderButStarted = TaskInfo.builder()
 			.name("c")
 			.category("c")
@@ -280,7 +288,8 @@ class TaskStorageHealthContributorAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ TaskStorageAutoConfiguration.class, TaskStorageHealthContributorAutoConfiguration.class })
+	@ImportAutoConfiguration({ TaskStorageAutoConfiguration.class,
+			TaskStorageHealthContributorAutoConfiguration.class })
 	static class ImportedAutoConfigurations {
 
 	}
