@@ -6,10 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +43,7 @@ import static dev.gobstopper.tasks.TestTasks.leasedTask;
 import static dev.gobstopper.tasks.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -1194,6 +1199,652 @@ public abstract class TaskStorageContractTests {
 		assertThat(this.storage.getTask("good")).contains(good);
 		assertThat(this.storage.getTask("bad")).isEmpty();
 		assertThat(allTasks()).hasSize(2);
+	}
+
+	// Idempotency
+
+	@Test
+	void saveTaskIfAbsentSavesANewTaskAndReturnsIt() {
+		TaskInfo task = leasedTask("new").toBuilder().idempotencyKey("order-1").build();
+		assertThat(this.storage.saveTaskIfAbsent(task)).isEqualTo(task);
+		assertThat(this.storage.getTask("new")).contains(task);
+		assertThat(this.storage.getTaskByIdempotencyKey("order-1")).contains(task);
+		restart();
+		assertThat(this.storage.getTaskByIdempotencyKey("order-1")).contains(task);
+	}
+
+	@Test
+	void saveTaskIfAbsentReturnsTheTaskStoredWithTheSameKeyAndWritesNothing() {
+		TaskInfo first = task("first").idempotencyKey("order-1").createdAt(T0).build();
+		this.storage.saveTask(first);
+		TaskInfo second = task("second").idempotencyKey("order-1").createdAt(T0.plusSeconds(1)).progress(5).build();
+		assertThat(this.storage.saveTaskIfAbsent(second)).isEqualTo(first);
+		assertThat(this.storage.getTask("second")).isEmpty();
+		TaskInfo sameIdOtherKey = first.toBuilder().idempotencyKey("order-2").progress(50).build();
+		assertThat(this.storage.saveTaskIfAbsent(sameIdOtherKey)).isEqualTo(sameIdOtherKey);
+		assertThat(this.storage.getTask("first")).contains(sameIdOtherKey);
+		assertThat(this.storage.getTaskByIdempotencyKey("order-1")).isEmpty();
+		assertThat(allTasks()).containsExactly(sameIdOtherKey);
+	}
+
+	@Test
+	void saveTaskIfAbsentWithoutAKeyGoesById() {
+		TaskInfo stored = task("t-1").progress(10).build();
+		this.storage.saveTask(stored);
+		assertThat(this.storage.saveTaskIfAbsent(stored.toBuilder().progress(90).build())).isEqualTo(stored);
+		assertThat(this.storage.getTask("t-1")).contains(stored);
+		TaskInfo keyed = task("t-2").idempotencyKey("k").build();
+		this.storage.saveTask(keyed);
+		assertThat(this.storage.saveTaskIfAbsent(keyed.toBuilder().idempotencyKey(null).progress(3).build()))
+			.isEqualTo(keyed);
+		TaskInfo other = task("t-3").build();
+		assertThat(this.storage.saveTaskIfAbsent(other)).isEqualTo(other);
+		assertThat(allTasks()).hasSize(3);
+	}
+
+	@Test
+	void getTaskByIdempotencyKeyReturnsTheNewestByCreationTime() {
+		this.storage.saveTasks(List.of(task("older").idempotencyKey("k").createdAt(T0).build(),
+				task("newest").idempotencyKey("k").createdAt(T0.plusSeconds(60)).build(),
+				task("old").idempotencyKey("k").createdAt(T0.plusSeconds(30)).build(),
+				task("other").idempotencyKey("other").createdAt(T0.plusSeconds(90)).build()));
+		assertThat(this.storage.getTaskByIdempotencyKey("k")).map(TaskInfo::id).contains("newest");
+		this.storage.saveTask(this.storage.getTask("newest").orElseThrow().toBuilder().idempotencyKey(null).build());
+		assertThat(this.storage.getTaskByIdempotencyKey("k")).map(TaskInfo::id).contains("old");
+		assertThat(this.storage.getTaskByIdempotencyKey("K")).isEmpty();
+		assertThat(this.storage.getTaskByIdempotencyKey("missing")).isEmpty();
+		assertThat(this.storage.getTaskByIdempotencyKey("k".repeat(TaskLimits.MAX_KEY_LENGTH + 1))).isEmpty();
+		restart();
+		assertThat(this.storage.getTaskByIdempotencyKey("k")).map(TaskInfo::id).contains("old");
+	}
+
+	@Test
+	void concurrentSavesWithOneKeyStoreOneTaskAndAllGetItBack() throws Exception {
+		for (int round = 0; round < 5; round++) {
+			String key = "race-" + round;
+			List<TaskInfo> returned = onThreads(THREADS, (thread) -> this.storage
+				.saveTaskIfAbsent(task(key + "-thread-" + thread).idempotencyKey(key).progress(thread).build()));
+			TaskInfo stored = this.storage.getTaskByIdempotencyKey(key).orElseThrow();
+			assertThat(returned).hasSize(THREADS).allSatisfy((task) -> assertThat(task).isEqualTo(stored));
+			assertThat(allTasks()).filteredOn((task) -> key.equals(task.idempotencyKey())).containsExactly(stored);
+		}
+		assertThat(allTasks()).hasSize(5);
+	}
+
+	@Test
+	void concurrentSavesOfOneIdWithoutAKeyStoreOneStateAndAllGetItBack() throws Exception {
+		List<TaskInfo> returned = onThreads(THREADS,
+				(thread) -> this.storage.saveTaskIfAbsent(task("same").progress(thread).build()));
+		TaskInfo stored = this.storage.getTask("same").orElseThrow();
+		assertThat(returned).allSatisfy((task) -> assertThat(task).isEqualTo(stored));
+	}
+
+	// Claims and leases
+
+	private TaskInfo claim(String category) {
+		return this.storage.claimNext(category, "worker", Duration.ofMinutes(5)).orElseThrow();
+	}
+
+	@Test
+	void claimNextClaimsTheTaskAsDocumented() {
+		TaskInfo task = fullTask("t").toBuilder()
+			.status(TaskStatus.RETRY)
+			.category("work")
+			.attempt(2)
+			.nextAttemptAt(NOW.minusSeconds(5))
+			.build();
+		this.storage.saveTask(task);
+		TaskInfo claimed = this.storage.claimNext("work", "worker-1", Duration.ofSeconds(30)).orElseThrow();
+		assertThat(claimed).isEqualTo(task.toBuilder()
+			.status(TaskStatus.STARTED)
+			.attempt(3)
+			.leaseOwner("worker-1")
+			.leaseExpiresAt(NOW.plusSeconds(30))
+			.claimedAt(NOW)
+			.lastHeartbeatAt(NOW)
+			.startedAt(NOW)
+			.nextAttemptAt(null)
+			.build());
+		assertThat(this.storage.getTask("t")).contains(claimed);
+		assertThat(this.storage.claimNext("work", "worker-2", Duration.ofSeconds(30))).isEmpty();
+		restart();
+		assertThat(this.storage.getTask("t")).contains(claimed);
+	}
+
+	@Test
+	void claimNextFollowsReadinessThenPriorityThenCreation() {
+		Instant past = NOW.minus(Duration.ofDays(1));
+		List<TaskInfo> tasks = List.of(
+				task("low-early").priority(TaskPriority.LOW).createdAt(past).build(),
+				task("normal-later").createdAt(past.plusSeconds(10)).build(),
+				task("critical-same-time").priority(TaskPriority.CRITICAL).createdAt(past.plusSeconds(10)).build(),
+				task("retry-due-first").status(TaskStatus.RETRY)
+					.createdAt(past.plusSeconds(100))
+					.nextAttemptAt(past.minusSeconds(10))
+					.build(),
+				task("not-before-due").notBefore(past.plusSeconds(5)).createdAt(past.minusSeconds(50)).build(),
+				task("high-same-creation").priority(TaskPriority.HIGH).createdAt(past.plusSeconds(10)).build(),
+				task("expired-lease").createdAt(past.plusSeconds(20)).leaseExpiresAt(NOW).build());
+		List<TaskInfo> hidden = List.of(task("other-category").category("other").createdAt(past.minusSeconds(99)).build(),
+				task("started").status(TaskStatus.STARTED).createdAt(past.minusSeconds(99)).build(),
+				task("done").status(TaskStatus.SUCCESS).createdAt(past.minusSeconds(99)).build(),
+				task("leased").createdAt(past.minusSeconds(99)).leaseExpiresAt(NOW.plusSeconds(1)).build(),
+				task("later").notBefore(NOW.plusSeconds(1)).createdAt(past.minusSeconds(99)).build(),
+				task("retry-later").status(TaskStatus.RETRY)
+					.nextAttemptAt(NOW.plusSeconds(1))
+					.createdAt(past.minusSeconds(99))
+					.build());
+		List<TaskInfo> all = new ArrayList<>(tasks);
+		all.addAll(hidden);
+		this.storage.saveTasks(all);
+		List<String> claimed = new ArrayList<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			claimed.add(claim("email").id());
+		}
+		assertThat(claimed).containsExactly("retry-due-first", "low-early", "not-before-due", "critical-same-time",
+				"high-same-creation", "normal-later", "expired-lease");
+		assertThat(this.storage.claimNext("email", "worker", Duration.ofMinutes(5))).isEmpty();
+		assertThat(this.storage.getTask("started")).contains(hidden.get(1));
+	}
+
+	@Test
+	void aTaskDueInTheFutureIsHiddenUntilTheClockPassesItsTime() {
+		this.storage.saveTasks(List.of(task("not-before").notBefore(NOW.plusSeconds(60)).build(),
+				task("next-attempt").status(TaskStatus.RETRY).nextAttemptAt(NOW.plusSeconds(120)).build()));
+		assertThat(this.storage.claimNext("email", "w", Duration.ofMinutes(1))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(59));
+		assertThat(this.storage.claimNext("email", "w", Duration.ofMinutes(1))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(claim("email").id()).isEqualTo("not-before");
+		assertThat(this.storage.claimNext("email", "w", Duration.ofMinutes(1))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(60));
+		TaskInfo retried = claim("email");
+		assertThat(retried.id()).isEqualTo("next-attempt");
+		assertThat(retried.nextAttemptAt()).isNull();
+		assertThat(this.storage.claimNext("email", "w", Duration.ofMinutes(1))).isEmpty();
+	}
+
+	@Test
+	void aLeaseIsRenewedByItsOwnerOnlyAndReclaimedOnceExpired() {
+		this.storage.saveTask(task("t").category("work").build());
+		TaskInfo claimed = this.storage.claimNext("work", "owner", Duration.ofSeconds(30)).orElseThrow();
+		assertThat(claimed.attempt()).isEqualTo(1);
+		this.clock.advance(Duration.ofSeconds(10));
+		assertThat(this.storage.renewLease("t", "owner", Duration.ofSeconds(60))).isTrue();
+		TaskInfo renewed = claimed.toBuilder()
+			.leaseExpiresAt(NOW.plusSeconds(70))
+			.lastHeartbeatAt(NOW.plusSeconds(10))
+			.build();
+		assertThat(this.storage.getTask("t")).contains(renewed);
+		assertThat(this.storage.renewLease("t", "intruder", Duration.ofHours(1))).isFalse();
+		assertThat(this.storage.renewLease("missing", "owner", Duration.ofHours(1))).isFalse();
+		assertThat(this.storage.getTask("t")).contains(renewed);
+		assertThat(this.storage.claimNext("work", "intruder", Duration.ofSeconds(30))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(60));
+		assertThat(this.storage.reclaimExpiredLeases(10)).isZero();
+		assertThat(this.storage.claimNext("work", "intruder", Duration.ofSeconds(30))).isEmpty();
+		this.clock.advance(Duration.ofSeconds(1));
+		Instant reclaimedAt = NOW.plusSeconds(71);
+		assertThat(this.storage.reclaimExpiredLeases(10)).isEqualTo(1);
+		TaskInfo reclaimed = renewed.toBuilder()
+			.status(TaskStatus.RETRY)
+			.leaseOwner(null)
+			.leaseExpiresAt(null)
+			.lastHeartbeatAt(null)
+			.nextAttemptAt(reclaimedAt)
+			.build();
+		assertThat(this.storage.getTask("t")).contains(reclaimed);
+		assertThat(this.storage.renewLease("t", "owner", Duration.ofSeconds(60))).isFalse();
+		assertThat(this.storage.reclaimExpiredLeases(10)).isZero();
+		this.clock.advance(Duration.ofSeconds(1));
+		TaskInfo again = this.storage.claimNext("work", "second", Duration.ofSeconds(30)).orElseThrow();
+		assertThat(again.attempt()).isEqualTo(2);
+		assertThat(again.claimedAt()).isEqualTo(NOW);
+		assertThat(again.startedAt()).isEqualTo(NOW.plusSeconds(72));
+		assertThat(again.leaseOwner()).isEqualTo("second");
+		assertThat(again.nextAttemptAt()).isNull();
+		restart();
+		assertThat(this.storage.getTask("t")).contains(again);
+	}
+
+	@Test
+	void reclaimExpiredLeasesReclaimsAtMostTheLimit() {
+		List<TaskInfo> tasks = new ArrayList<>();
+		for (int i = 0; i < 25; i++) {
+			tasks.add(task("t-" + i).status(TaskStatus.STARTED)
+				.leaseOwner("w")
+				.leaseExpiresAt(NOW.minusSeconds(100 - i))
+				.build());
+		}
+		tasks.add(task("live").status(TaskStatus.STARTED).leaseOwner("w").leaseExpiresAt(NOW.plusSeconds(1)).build());
+		tasks.add(task("no-lease").status(TaskStatus.STARTED).build());
+		tasks.add(task("pending").leaseExpiresAt(NOW.minusSeconds(1000)).build());
+		this.storage.saveTasks(tasks);
+		assertThat(this.storage.reclaimExpiredLeases(0)).isZero();
+		assertThat(this.storage.reclaimExpiredLeases(10)).isEqualTo(10);
+		assertThat(this.storage.reclaimExpiredLeases(100)).isEqualTo(15);
+		assertThat(this.storage.reclaimExpiredLeases(100)).isZero();
+		assertThat(this.storage.getTasks(null, TaskStatus.RETRY, 100, 0)).hasSize(25)
+			.allSatisfy((task) -> assertThat(task.nextAttemptAt()).isIn(NOW));
+		assertThat(this.storage.getTasks(null, TaskStatus.STARTED, 100, 0)).extracting(TaskInfo::id)
+			.containsExactlyInAnyOrder("live", "no-lease");
+	}
+
+	@Test
+	void concurrentClaimersEachClaimEveryTaskExactlyOnce() throws Exception {
+		int count = 2_000;
+		List<TaskInfo> tasks = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			tasks.add(task("t-" + i).category("race")
+				.priority(TaskPriority.values()[i % TaskPriority.values().length])
+				.createdAt(T0.plusMillis(i))
+				.build());
+		}
+		this.storage.saveTasks(tasks);
+		List<List<String>> claimed = onThreads(THREADS, (thread) -> {
+			List<String> ids = new ArrayList<>();
+			for (Optional<TaskInfo> next = this.storage.claimNext("race", "worker-" + thread,
+					Duration.ofMinutes(5)); next.isPresent(); next = this.storage.claimNext("race",
+							"worker-" + thread, Duration.ofMinutes(5))) {
+				assertThat(next.get().leaseOwner()).isEqualTo("worker-" + thread);
+				ids.add(next.get().id());
+			}
+			return ids;
+		});
+		List<String> all = claimed.stream().flatMap(List::stream).toList();
+		assertThat(all).hasSize(count).doesNotHaveDuplicates();
+		assertThat(this.storage.getTasks("race", TaskStatus.STARTED, count + 1, 0)).hasSize(count)
+			.allSatisfy((task) -> assertThat(task.attempt()).isEqualTo(1));
+		for (int thread = 0; thread < THREADS; thread++) {
+			for (String id : claimed.get(thread)) {
+				assertThat(this.storage.getTask(id).orElseThrow().leaseOwner()).isEqualTo("worker-" + thread);
+			}
+		}
+	}
+
+	/**
+	 * Claims interleaved with saves, deletes and the passing of time each take the task a
+	 * plain computation over every task stored picks.
+	 */
+	@Test
+	void everyClaimTakesTheFirstReadyTaskOfWhatWasSavedBeforeIt() {
+		Random random = new Random(42);
+		Map<String, TaskInfo> model = new HashMap<>();
+		List<TaskInfo> initial = new ArrayList<>();
+		int[] serial = { 0 };
+		for (int i = 0; i < 600; i++) {
+			initial.add(randomPending(random, serial, "q"));
+		}
+		initial.add(randomPending(random, serial, "other"));
+		this.storage.saveTasks(initial);
+		initial.forEach((task) -> model.put(task.id(), task));
+		for (int step = 0; step < 1_500; step++) {
+			int op = random.nextInt(10);
+			List<TaskInfo> queued = readyOrWaiting(model);
+			if (op < 5 || queued.isEmpty()) {
+				Instant now = this.clock.instant();
+				Optional<TaskInfo> expected = model.values()
+					.stream()
+					.filter((task) -> task.category().equals("q") && isReady(task, now))
+					.min(CLAIM_ORDER);
+				Optional<TaskInfo> claimed = this.storage.claimNext("q", "w", Duration.ofMinutes(10));
+				assertThat(claimed.map(TaskInfo::id)).as("claim at step " + step).isEqualTo(expected.map(TaskInfo::id));
+				claimed.ifPresent((task) -> model.put(task.id(), task));
+			}
+			else if (op == 5) {
+				TaskInfo task = randomPending(random, serial, "q");
+				this.storage.saveTask(task);
+				model.put(task.id(), task);
+			}
+			else if (op == 6) {
+				TaskInfo task = queued.get(random.nextInt(queued.size())).toBuilder().status(TaskStatus.CANCELLED).build();
+				this.storage.saveTask(task);
+				model.put(task.id(), task);
+			}
+			else if (op == 7) {
+				TaskInfo task = queued.get(random.nextInt(queued.size()));
+				assertThat(this.storage.deleteTask(task.id())).isTrue();
+				model.remove(task.id());
+			}
+			else if (op == 8) {
+				TaskInfo task = queued.get(random.nextInt(queued.size()))
+					.toBuilder()
+					.priority(TaskPriority.values()[random.nextInt(4)])
+					.nextAttemptAt(random.nextBoolean() ? this.clock.instant().plusSeconds(random.nextInt(600)) : null)
+					.build();
+				this.storage.saveTask(task);
+				model.put(task.id(), task);
+			}
+			else {
+				this.clock.advance(Duration.ofSeconds(random.nextInt(120)));
+			}
+		}
+		assertThat(allTasks()).containsExactlyInAnyOrderElementsOf(model.values());
+	}
+
+	/** The order of {@link TaskStorage#claimNext}. */
+	private static final Comparator<TaskInfo> CLAIM_ORDER = Comparator.comparing(TaskStorageContractTests::due)
+		.thenComparing(TaskInfo::priority, Comparator.reverseOrder())
+		.thenComparing(TaskInfo::createdAt);
+
+	private static Instant due(TaskInfo task) {
+		if (task.nextAttemptAt() != null) {
+			return task.nextAttemptAt();
+		}
+		return (task.notBefore() != null) ? task.notBefore() : task.createdAt();
+	}
+
+	private static boolean isReady(TaskInfo task, Instant now) {
+		return (task.status() == TaskStatus.PENDING || task.status() == TaskStatus.RETRY)
+				&& Stream.of(task.nextAttemptAt(), task.notBefore(), task.leaseExpiresAt())
+					.allMatch((time) -> time == null || !time.isAfter(now));
+	}
+
+	private List<TaskInfo> readyOrWaiting(Map<String, TaskInfo> model) {
+		return model.values()
+			.stream()
+			.filter((task) -> task.category().equals("q")
+					&& (task.status() == TaskStatus.PENDING || task.status() == TaskStatus.RETRY))
+			.sorted(Comparator.comparing(TaskInfo::id))
+			.toList();
+	}
+
+	/**
+	 * Return a pending task with a creation time and due time of its own, so that no two
+	 * tasks tie in claim order.
+	 */
+	private TaskInfo randomPending(Random random, int[] serial, String category) {
+		int n = serial[0]++;
+		Instant created = NOW.minus(Duration.ofHours(2)).plusMillis(n * 7L + random.nextInt(5));
+		TaskInfo.Builder task = task("q-" + n).category(category)
+			.priority(TaskPriority.values()[random.nextInt(4)])
+			.createdAt(created);
+		int kind = random.nextInt(4);
+		if (kind == 1) {
+			task.notBefore(this.clock.instant().plusSeconds(random.nextInt(3_600)).plusNanos(n * 1000L));
+		}
+		else if (kind == 2) {
+			task.status(TaskStatus.RETRY).nextAttemptAt(created.minusSeconds(random.nextInt(3_600)).plusNanos(n * 1000L));
+		}
+		return task.build();
+	}
+
+	// Statistics
+
+	/**
+	 * Generate a few thousand tasks of random names, categories, statuses, durations,
+	 * retries, creation and completion times, from a fixed seed.
+	 */
+	private List<TaskInfo> randomTasks() {
+		Random random = new Random(7);
+		List<TaskInfo> tasks = new ArrayList<>();
+		String[] names = { "send_email", "resize_image", "charge_card", "build_report", "sync" };
+		String[] categories = { "email", "media", "billing" };
+		for (int i = 0; i < 3_000; i++) {
+			TaskStatus status = TaskStatus.values()[random.nextInt(TaskStatus.values().length)];
+			Instant created = NOW.minusSeconds(random.nextInt(60 * 24 * 3600)).minusNanos(random.nextInt(1_000_000) * 1000L);
+			TaskInfo.Builder task = task("s-" + i).name(names[random.nextInt(names.length)])
+				.category(categories[random.nextInt(categories.length)])
+				.status(status)
+				.createdAt(created)
+				.retryCount(random.nextInt(6))
+				.elapsedSeconds(random.nextInt(100_000_000) / 1_000_000.0);
+			if (status.isTerminal() && random.nextInt(10) > 0) {
+				task.completedAt(created.plusSeconds(random.nextInt(3 * 24 * 3600)).plusNanos(random.nextInt(1000) * 1000L));
+			}
+			tasks.add(task.build());
+		}
+		return tasks;
+	}
+
+	@Test
+	void countTasksCountsEveryStatusInAllAndPerCategory() {
+		List<TaskInfo> tasks = randomTasks();
+		this.storage.saveTasks(tasks);
+		this.storage.saveTask(tasks.get(0).toBuilder().status(TaskStatus.STARTED).build());
+		List<TaskInfo> stored = allTasks();
+		for (String category : Arrays.asList(null, "email", "media", "billing", "none")) {
+			TaskCounts counts = this.storage.countTasks(category);
+			List<TaskInfo> matching = stored.stream()
+				.filter((task) -> category == null || task.category().equals(category))
+				.toList();
+			assertThat(counts.total()).isEqualTo(matching.size());
+			for (TaskStatus status : TaskStatus.values()) {
+				assertThat(counts.count(status)).as(category + " " + status)
+					.isEqualTo(matching.stream().filter((task) -> task.status() == status).count());
+			}
+		}
+	}
+
+	@Test
+	void statisticsByNameAgreeWithAPlainComputation() {
+		List<TaskInfo> tasks = randomTasks();
+		this.storage.saveTasks(tasks);
+		for (Instant since : List.of(NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofDays(365)),
+				NOW.plusSeconds(1))) {
+			List<TaskNameStatistics> statistics = this.storage.statisticsByName(since);
+			List<TaskNameStatistics> expected = expectedStatistics(tasks, since);
+			assertThat(statistics).hasSameSizeAs(expected);
+			for (int i = 0; i < expected.size(); i++) {
+				TaskNameStatistics actual = statistics.get(i);
+				TaskNameStatistics wanted = expected.get(i);
+				assertThat(actual.name()).isEqualTo(wanted.name());
+				assertThat(actual.category()).isEqualTo(wanted.category());
+				assertThat(actual.total()).isEqualTo(wanted.total());
+				assertThat(actual.succeeded()).isEqualTo(wanted.succeeded());
+				assertThat(actual.failed()).isEqualTo(wanted.failed());
+				assertThat(actual.cancelled()).isEqualTo(wanted.cancelled());
+				assertThat(actual.failureRate()).isCloseTo(wanted.failureRate(), within(1e-12));
+				assertThat(actual.meanRetries()).isCloseTo(wanted.meanRetries(), within(1e-9));
+				for (Duration[] pair : List.of(new Duration[] { actual.p50(), wanted.p50() },
+						new Duration[] { actual.p95(), wanted.p95() }, new Duration[] { actual.p99(), wanted.p99() },
+						new Duration[] { actual.max(), wanted.max() })) {
+					assertThat(pair[0].minus(pair[1]).abs()).as(actual.name() + " " + actual.category())
+						.isLessThanOrEqualTo(Duration.ofNanos(1000));
+				}
+			}
+		}
+		assertThat(this.storage.statisticsByName(NOW.plusSeconds(1))).isEmpty();
+	}
+
+	private static List<TaskNameStatistics> expectedStatistics(List<TaskInfo> tasks, Instant since) {
+		Map<List<String>, List<TaskInfo>> groups = new HashMap<>();
+		for (TaskInfo task : tasks) {
+			if (!task.createdAt().isBefore(since)) {
+				groups.computeIfAbsent(List.of(task.name(), task.category()), (key) -> new ArrayList<>()).add(task);
+			}
+		}
+		List<TaskNameStatistics> statistics = new ArrayList<>();
+		groups.forEach((key, group) -> {
+			long succeeded = group.stream().filter((task) -> task.status() == TaskStatus.SUCCESS).count();
+			long failed = group.stream().filter((task) -> task.status() == TaskStatus.FAILED).count();
+			long cancelled = group.stream().filter((task) -> task.status() == TaskStatus.CANCELLED).count();
+			long finished = succeeded + failed + cancelled;
+			double[] durations = group.stream()
+				.filter(TaskInfo::isCompleted)
+				.mapToDouble(TaskInfo::elapsedSeconds)
+				.sorted()
+				.toArray();
+			statistics.add(new TaskNameStatistics(key.get(0), key.get(1), group.size(), succeeded, failed, cancelled,
+					(finished > 0) ? (double) failed / finished : 0, quantile(durations, 0.5), quantile(durations, 0.95),
+					quantile(durations, 0.99), quantile(durations, 1),
+					group.stream().mapToInt(TaskInfo::retryCount).average().orElse(0)));
+		});
+		statistics.sort(Comparator.comparingLong(TaskNameStatistics::total)
+			.reversed()
+			.thenComparing(TaskNameStatistics::name)
+			.thenComparing(TaskNameStatistics::category));
+		return statistics;
+	}
+
+	/**
+	 * Return a continuous quantile: linear interpolation between the two closest values.
+	 */
+	private static Duration quantile(double[] sorted, double q) {
+		if (sorted.length == 0) {
+			return Duration.ZERO;
+		}
+		double position = (sorted.length - 1) * q;
+		int below = (int) Math.floor(position);
+		int above = (int) Math.ceil(position);
+		double value = sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+		return Duration.ofNanos(Math.round(value * 1_000_000) * 1000);
+	}
+
+	@Test
+	void completionsOverTimeAgreeWithAPlainComputation() {
+		List<TaskInfo> tasks = randomTasks();
+		this.storage.saveTasks(tasks);
+		for (Duration bucket : List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofSeconds(7919))) {
+			for (String category : Arrays.asList(null, "media")) {
+				Instant since = NOW.minus(Duration.ofDays(30));
+				List<TaskCompletionBucket> buckets = this.storage.completionsOverTime(since, bucket, category);
+				long size = bucket.toNanos() / 1000;
+				long first = Math.floorDiv(micros(since), size);
+				long last = Math.floorDiv(micros(NOW), size);
+				assertThat(buckets).hasSize((int) (last - first + 1));
+				Map<Long, long[]> expected = new HashMap<>();
+				for (TaskInfo task : tasks) {
+					if (task.completedAt() != null && task.isCompleted() && !task.completedAt().isBefore(since)
+							&& Math.floorDiv(micros(task.completedAt()), size) <= last
+							&& (category == null || task.category().equals(category))) {
+						long[] counts = expected.computeIfAbsent(Math.floorDiv(micros(task.completedAt()), size),
+								(index) -> new long[3]);
+						counts[task.status().ordinal() - TaskStatus.SUCCESS.ordinal()]++;
+					}
+				}
+				for (int i = 0; i < buckets.size(); i++) {
+					long index = first + i;
+					long[] counts = expected.getOrDefault(index, new long[3]);
+					assertThat(buckets.get(i)).isEqualTo(new TaskCompletionBucket(
+							Instant.EPOCH.plus(Duration.ofNanos(index * size * 1000)), counts[0], counts[1], counts[2]));
+				}
+				assertThat(buckets.stream().mapToLong(TaskCompletionBucket::total).sum()).isPositive();
+			}
+		}
+	}
+
+	private static long micros(Instant instant) {
+		return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+	}
+
+	@Test
+	void statisticsSeeEverySaveThatReturned() {
+		assertThat(this.storage.countTasks(null).total()).isZero();
+		assertThat(this.storage.statisticsByName(NOW.minusSeconds(60))).isEmpty();
+		TaskInfo done = task("done").status(TaskStatus.SUCCESS)
+			.createdAt(NOW.minusSeconds(10))
+			.completedAt(NOW.minusSeconds(5))
+			.elapsedSeconds(5)
+			.build();
+		this.storage.saveTask(done);
+		assertThat(this.storage.countTasks("email").count(TaskStatus.SUCCESS)).isEqualTo(1);
+		assertThat(this.storage.statisticsByName(NOW.minusSeconds(60))).singleElement()
+			.satisfies((statistics) -> assertThat(statistics.p50()).isEqualTo(Duration.ofSeconds(5)));
+		// The minute before now's, then now's
+		assertThat(this.storage.completionsOverTime(NOW.minusSeconds(60), Duration.ofMinutes(1), null))
+			.extracting(TaskCompletionBucket::total)
+			.containsExactly(1L, 0L);
+	}
+
+	// Summaries
+
+	@ParameterizedTest
+	@EnumSource(Stage.class)
+	void summariesHoldTheFieldsOfTheTasksOfTheSamePage(Stage stage) {
+		save(stage, tasks("a-", 0), tasks("b-", 40));
+		for (String category : Arrays.asList(null, "email", "billing")) {
+			for (TaskStatus status : Arrays.asList(null, TaskStatus.PENDING, TaskStatus.SUCCESS)) {
+				for (int offset = 0; offset < 90; offset += 13) {
+					assertThat(this.storage.getTaskSummaries(category, status, 13, offset))
+						.isEqualTo(summaries(this.storage.getTasks(category, status, 13, offset)));
+				}
+			}
+		}
+		assertThat(this.storage.getTaskSummaries(null, null, Integer.MAX_VALUE, 0)).hasSize(80)
+			.isEqualTo(summaries(expected(null, null)));
+		assertThat(this.storage.getTaskSummaries(null, null, 0, 0)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Stage.class)
+	void oldestSummariesListTheTasksOfAStatusOldestFirst(Stage stage) {
+		save(stage, tasks("a-", 0), tasks("b-", 40));
+		for (TaskStatus status : TaskStatus.values()) {
+			List<TaskInfo> oldestFirst = new ArrayList<>(expected(null, status));
+			Collections.reverse(oldestFirst);
+			assertThat(this.storage.getOldestTaskSummaries(status, 5))
+				.isEqualTo(summaries(oldestFirst.subList(0, Math.min(5, oldestFirst.size()))));
+			assertThat(this.storage.getOldestTaskSummaries(status, 1000)).isEqualTo(summaries(oldestFirst));
+		}
+		assertThat(this.storage.getOldestTaskSummaries(TaskStatus.PENDING, 0)).isEmpty();
+	}
+
+	private static List<TaskSummary> summaries(List<TaskInfo> tasks) {
+		return tasks.stream()
+			.map((task) -> new TaskSummary(task.id(), task.name(), task.category(), task.priority(), task.status(),
+					task.createdAt(), task.elapsedSeconds(), task.progress()))
+			.toList();
+	}
+
+	// Bad arguments of the operations beyond saves and reads
+
+	static Stream<Arguments> badArguments() {
+		Duration lease = Duration.ofSeconds(30);
+		Instant since = NOW.minusSeconds(60);
+		Map<String, ThrowingStorageCall> calls = new LinkedHashMap<>();
+		calls.put("idempotencyKey: null", (storage) -> storage.getTaskByIdempotencyKey(null));
+		calls.put("idempotencyKey: lone surrogate", (storage) -> storage.getTaskByIdempotencyKey("k\uD800"));
+		calls.put("task: null", (storage) -> storage.saveTaskIfAbsent(null));
+		calls.put("result: unwritable", (storage) -> storage.saveTaskIfAbsent(task("bad").result(new NoProperties()).build()));
+		calls.put("category: null", (storage) -> storage.claimNext(null, "w", lease));
+		calls.put("category: blank", (storage) -> storage.claimNext(" ", "w", lease));
+		calls.put("workerId: blank", (storage) -> storage.claimNext("email", "", lease));
+		calls.put("workerId: null", (storage) -> storage.claimNext("email", null, lease));
+		calls.put("lease: null", (storage) -> storage.claimNext("email", "w", null));
+		calls.put("lease: zero", (storage) -> storage.claimNext("email", "w", Duration.ZERO));
+		calls.put("lease: negative", (storage) -> storage.claimNext("email", "w", Duration.ofSeconds(-1)));
+		calls.put("lease: past the year 9999", (storage) -> storage.claimNext("email", "w", Duration.ofDays(3_000_000)));
+		calls.put("taskId: blank", (storage) -> storage.renewLease(" ", "w", lease));
+		calls.put("workerId: null ", (storage) -> storage.renewLease("existing", null, lease));
+		calls.put("lease: zero ", (storage) -> storage.renewLease("existing", "w", Duration.ZERO));
+		calls.put("limit: negative", (storage) -> storage.reclaimExpiredLeases(-1));
+		calls.put("category: lone surrogate", (storage) -> storage.countTasks("c\uDC00"));
+		calls.put("since: null", (storage) -> storage.statisticsByName(null));
+		calls.put("since: null ", (storage) -> storage.completionsOverTime(null, Duration.ofHours(1), null));
+		calls.put("bucket: null", (storage) -> storage.completionsOverTime(since, null, null));
+		calls.put("bucket: shorter than a second",
+				(storage) -> storage.completionsOverTime(since, Duration.ofMillis(999), null));
+		calls.put("buckets: more than 10000",
+				(storage) -> storage.completionsOverTime(NOW.minus(Duration.ofDays(500)), Duration.ofHours(1), null));
+		calls.put("category: lone surrogate ",
+				(storage) -> storage.completionsOverTime(since, Duration.ofHours(1), "\uD800"));
+		calls.put("limit: negative ", (storage) -> storage.getTaskSummaries(null, null, -1, 0));
+		calls.put("offset: negative", (storage) -> storage.getTaskSummaries(null, null, 1, -1));
+		calls.put("category: lone surrogate  ", (storage) -> storage.getTaskSummaries("\uD800", null, 1, 0));
+		calls.put("status: null", (storage) -> storage.getOldestTaskSummaries(null, 1));
+		calls.put("limit: negative  ", (storage) -> storage.getOldestTaskSummaries(TaskStatus.PENDING, -1));
+		return calls.entrySet()
+			.stream()
+			.map((entry) -> arguments(entry.getKey().trim(), entry.getKey().substring(0, entry.getKey().indexOf(':')),
+					entry.getValue()));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badArguments")
+	void badArgumentsOfEachOperationAreRefusedNamingThem(String description, String named, ThrowingStorageCall call) {
+		saveExisting();
+		assertRefusedNamingAndNothingWritten(() -> call.call(this.storage), named);
+	}
+
+	/**
+	 * A call of the storage that is expected to fail.
+	 */
+	@FunctionalInterface
+	protected interface ThrowingStorageCall {
+
+		void call(TaskStorage storage);
+
 	}
 
 	// Concurrent saves, including updates of the same ids

@@ -49,12 +49,13 @@ final class DuckDbSchema {
 		List<String> journalColumns = new ArrayList<>(taskColumns);
 		journalColumns.add(0, "seq BIGINT");
 		List<String> changes = new ArrayList<>();
-		changes.addAll(changesFor(connection, sql.table, taskColumns, sql.createTable, sql.addLeaseColumnsToTable));
+		changes.addAll(changesFor(connection, sql.table, taskColumns, upstreamLayout(taskColumns), sql.createTable,
+				sql.addLeaseColumnsToTable));
 		if (!changes.contains(sql.createTable)) {
 			checkPrimaryKey(connection, sql.table);
 		}
-		changes.addAll(
-				changesFor(connection, sql.journal, journalColumns, sql.createJournal, sql.addLeaseColumnsToJournal));
+		changes.addAll(changesFor(connection, sql.journal, journalColumns, journalColumns, sql.createJournal,
+				sql.addLeaseColumnsToJournal));
 		if (changes.isEmpty()) {
 			return;
 		}
@@ -72,12 +73,25 @@ final class DuckDbSchema {
 	}
 
 	/**
+	 * Return the columns in the order of a table that today's Gobstopper creates: the
+	 * lease columns between {@code max_retries} and {@code args}.
+	 */
+	private static List<String> upstreamLayout(List<String> ours) {
+		int seed = TaskRow.SEED_COLUMNS.size();
+		int args = TaskRow.SEED_COLUMNS.indexOf("args");
+		List<String> upstream = new ArrayList<>(ours.subList(0, args));
+		upstream.addAll(ours.subList(seed, ours.size()));
+		upstream.addAll(ours.subList(args, seed));
+		return upstream;
+	}
+
+	/**
 	 * Return what a table needs: to be created if it is missing, its lease columns if it
-	 * has the first shape, nothing if it has every column. A table of any other shape is
-	 * refused.
+	 * has the first shape, nothing if it has every column in our order or in the other
+	 * order given. A table of any other shape is refused.
 	 */
 	private static List<String> changesFor(Connection connection, String table, List<String> expected,
-			String create, List<String> addLeaseColumns) throws SQLException {
+			List<String> alsoComplete, String create, List<String> addLeaseColumns) throws SQLException {
 		List<String> actual = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement(COLUMNS_OF)) {
 			statement.setString(1, table);
@@ -90,7 +104,7 @@ final class DuckDbSchema {
 		if (actual.isEmpty()) {
 			return List.of(create);
 		}
-		if (actual.equals(expected)) {
+		if (actual.equals(expected) || actual.equals(alsoComplete)) {
 			return List.of();
 		}
 		if (actual.equals(expected.subList(0, expected.size() - TaskRow.LEASE_COLUMNS.size()))) {
@@ -125,7 +139,10 @@ final class DuckDbSchema {
 		return columns;
 	}
 
-	private static String path(Connection connection) throws SQLException {
+	/**
+	 * Return the path of the database file, or {@code :memory:}.
+	 */
+	static String path(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DATABASE_PATH)) {
 			return rs.next() ? rs.getString(1) : "(unknown)";
 		}

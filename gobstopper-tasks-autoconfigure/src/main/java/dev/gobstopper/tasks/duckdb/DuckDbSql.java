@@ -9,6 +9,7 @@ import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.support.SqlScript;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskRow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SQL of the storage, formatted once for its table.
@@ -33,6 +34,18 @@ final class DuckDbSql {
 		.collect(Collectors.joining(", ", "(", ")"));
 
 	private static final String COLUMN_LIST = String.join(", ", COLUMNS);
+
+	/** The columns of a {@code TaskSummary}. */
+	static final String SUMMARY_COLUMNS = "id, name, category, priority, status, created_at, elapsed_seconds, progress";
+
+	private static final String CLAIMABLE = "status IN ('pending', 'retry')";
+
+	private static final String READY = "coalesce(next_attempt_at <= ?, true) AND coalesce(not_before <= ?, true) "
+			+ "AND coalesce(lease_expires_at <= ?, true)";
+
+	/** The order of claims; {@code ClaimQueues} sorts rows the same way. */
+	private static final String CLAIM_ORDER = "coalesce(next_attempt_at, not_before, created_at), priority DESC, "
+			+ "created_at, id";
 
 	private static final String LATEST_JOURNAL_ROWS = "QUALIFY row_number() OVER (PARTITION BY id ORDER BY seq DESC) = 1";
 
@@ -70,7 +83,7 @@ final class DuckDbSql {
 
 	final String countAll;
 
-	final String createRebuild;
+	final String columnDefinitions;
 
 	final String copyUnexpiredToRebuild;
 
@@ -82,7 +95,29 @@ final class DuckDbSql {
 
 	final String indexDefinitions;
 
+	final String byIdempotencyKey;
+
+	final String latestById;
+
+	final String claimCandidates;
+
+	final String nextReadyTime;
+
+	final String expiredLeases;
+
+	private final String rebuild;
+
 	private final String[] pages = new String[8];
+
+	private final String[] summaryPages = new String[8];
+
+	private final String[] oldest = new String[2];
+
+	private final String[] counts = new String[4];
+
+	private final String[] statistics = new String[2];
+
+	private final String[] completions = new String[4];
 
 	/**
 	 * Create the SQL for the given table.
@@ -121,11 +156,14 @@ final class DuckDbSql {
 		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
 		this.countAll = "SELECT count(*) FROM " + quotedTable;
 		String rebuild = table + "_rebuild";
+		this.rebuild = quote(rebuild);
+		this.columnDefinitions = "SELECT column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
+				+ "WHERE database_name = current_database() AND schema_name = current_schema() "
+				+ "AND lower(table_name) = lower(?) ORDER BY column_index";
 		// The key is added after the copy: building the index at once beats growing it row by row
-		this.createRebuild = this.createTable.replace("IF NOT EXISTS " + quotedTable, quote(rebuild))
-			.replace(" PRIMARY KEY", "");
 		this.addRebuildPrimaryKey = "ALTER TABLE " + quote(rebuild) + " ADD PRIMARY KEY (id)";
-		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " SELECT " + COLUMN_LIST + " FROM "
+		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
+				+ " FROM "
 				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
 		this.dropTable = "DROP TABLE " + quotedTable;
 		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
@@ -134,6 +172,128 @@ final class DuckDbSql {
 		for (int i = 0; i < this.pages.length; i++) {
 			this.pages[i] = buildPage((i & 1) != 0, (i & 2) != 0, (i & 4) != 0);
 		}
+		String all = tasks(COLUMN_LIST, true);
+		this.byIdempotencyKey = "SELECT " + COLUMN_LIST + " FROM " + all
+				+ " WHERE idempotency_key = ? ORDER BY created_at DESC, id";
+		this.latestById = "SELECT " + COLUMN_LIST + " FROM " + all + " WHERE id = ?";
+		this.claimCandidates = "SELECT " + COLUMN_LIST + " FROM " + all + " WHERE category = ? AND " + CLAIMABLE
+				+ " AND " + READY + " ORDER BY " + CLAIM_ORDER + " LIMIT ?";
+		// DuckDB's greatest ignores nulls
+		this.nextReadyTime = "SELECT min(greatest(next_attempt_at, not_before, lease_expires_at)) FROM "
+				+ tasks("next_attempt_at, not_before, lease_expires_at, category, status", true)
+				+ " WHERE category = ? AND " + CLAIMABLE + " AND NOT (" + READY + ")";
+		this.expiredLeases = "SELECT " + COLUMN_LIST + " FROM " + all
+				+ " WHERE status = 'started' AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT ?";
+		for (int i = 0; i < 8; i++) {
+			boolean byCategory = (i & 1) != 0;
+			boolean byStatus = (i & 2) != 0;
+			boolean withJournal = (i & 4) != 0;
+			this.summaryPages[i] = "SELECT " + SUMMARY_COLUMNS + " FROM "
+					+ tasks(SUMMARY_COLUMNS, withJournal) + where(filters(byCategory, byStatus))
+					+ " ORDER BY created_at DESC, id LIMIT ? OFFSET ?";
+		}
+		for (int i = 0; i < 2; i++) {
+			this.oldest[i] = "SELECT " + SUMMARY_COLUMNS + " FROM " + tasks(SUMMARY_COLUMNS, i == 1)
+					+ " WHERE status = ? ORDER BY created_at, id LIMIT ?";
+			this.statistics[i] = "SELECT name, category, count(*) AS total, "
+					+ "count(*) FILTER (WHERE status = 'success') AS succeeded, "
+					+ "count(*) FILTER (WHERE status = 'failed') AS failed, "
+					+ "count(*) FILTER (WHERE status = 'cancelled') AS cancelled, "
+					+ "quantile_cont(coalesce(elapsed_seconds, 0), [0.5, 0.95, 0.99]) "
+					+ "FILTER (WHERE status IN " + TERMINAL_STATUSES + ") AS quantiles, "
+					+ "max(coalesce(elapsed_seconds, 0)) FILTER (WHERE status IN " + TERMINAL_STATUSES + ") AS longest, "
+					+ "avg(coalesce(retry_count, 0)) AS mean_retries FROM "
+					+ tasks("name, category, status, created_at, elapsed_seconds, retry_count", i == 1)
+					+ " WHERE created_at >= ? GROUP BY name, category ORDER BY total DESC, name, category";
+		}
+		for (int i = 0; i < 4; i++) {
+			boolean byCategory = (i & 1) != 0;
+			boolean withJournal = (i & 2) != 0;
+			this.counts[i] = "SELECT status, count(*) FROM " + tasks("category, status", withJournal)
+					+ where(filters(byCategory, false)) + " GROUP BY status";
+			// Integer division that rounds down, also before the epoch
+			this.completions[i] = "SELECT bucket, count(*) FILTER (WHERE status = 'success'), "
+					+ "count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'cancelled') "
+					+ "FROM (SELECT status, CASE WHEN us >= 0 THEN us // ? ELSE -((-us - 1) // ?) - 1 END AS bucket "
+					+ "FROM (SELECT status, epoch_us(completed_at) AS us FROM "
+					+ tasks("category, status, completed_at", withJournal) + " WHERE status IN " + TERMINAL_STATUSES
+					+ " AND completed_at >= ? AND completed_at < ?" + (byCategory ? " AND category = ?" : "")
+					+ ")) GROUP BY bucket";
+		}
+	}
+
+	/**
+	 * Return the statement that creates the table a cleanup copies the remaining tasks
+	 * into: the task table's columns, in its order, with their types, defaults and NOT
+	 * NULLs, and no key yet.
+	 * @param columns each column's definition, such as {@code "priority" INTEGER NOT NULL}
+	 * @return the statement
+	 */
+	String createRebuild(List<String> columns) {
+		return "CREATE TABLE " + this.rebuild + " (" + String.join(", ", columns) + ")";
+	}
+
+	/**
+	 * Return the definition of a column of a table, as {@code duckdb_columns()} describes
+	 * it.
+	 */
+	static String columnDefinition(String name, String type, @Nullable String defaultValue, boolean nullable) {
+		return quote(name) + " " + type + ((defaultValue != null) ? " DEFAULT " + defaultValue : "")
+				+ (nullable ? "" : " NOT NULL");
+	}
+
+	/**
+	 * Return the query for one page of summaries, newest first, with the parameters of
+	 * {@link #page}, the filters given once.
+	 */
+	String summaryPage(boolean byCategory, boolean byStatus, boolean withJournal) {
+		return this.summaryPages[(byCategory ? 1 : 0) | (byStatus ? 2 : 0) | (withJournal ? 4 : 0)];
+	}
+
+	/**
+	 * Return the query for the oldest summaries of a status; its parameters are the status
+	 * and the limit.
+	 */
+	String oldest(boolean withJournal) {
+		return this.oldest[withJournal ? 1 : 0];
+	}
+
+	/**
+	 * Return the query counting tasks per status; its parameter is the category, when
+	 * filtered.
+	 */
+	String counts(boolean byCategory, boolean withJournal) {
+		return this.counts[(byCategory ? 1 : 0) | (withJournal ? 2 : 0)];
+	}
+
+	/**
+	 * Return the query of the statistics per name and category; its parameter is the
+	 * earliest creation time.
+	 */
+	String statistics(boolean withJournal) {
+		return this.statistics[withJournal ? 1 : 0];
+	}
+
+	/**
+	 * Return the query counting finished tasks per bucket of completion time; its
+	 * parameters are the bucket length in microseconds (twice), the start and end of the
+	 * range, and the category when filtered.
+	 */
+	String completions(boolean byCategory, boolean withJournal) {
+		return this.completions[(byCategory ? 1 : 0) | (withJournal ? 2 : 0)];
+	}
+
+	/**
+	 * Return the tasks as the given columns: the task table, or with the journal, the
+	 * latest journal row of each task in it and the table's rows of the others.
+	 */
+	private String tasks(String columns, boolean withJournal) {
+		if (!withJournal) {
+			return quote(this.table);
+		}
+		return "(SELECT " + columns + " FROM " + quote(this.journal) + " " + LATEST_JOURNAL_ROWS + " UNION ALL SELECT "
+				+ columns + " FROM " + quote(this.table) + " t WHERE NOT EXISTS (SELECT 1 FROM " + quote(this.journal)
+				+ " j WHERE j.id = t.id))";
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package dev.gobstopper.tasks.duckdb;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +12,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +54,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DuckDbTaskStorage extends AbstractTaskStorage implements AutoCloseable {
 
+	private static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
+			+ "WHERE database_name = current_database()";
+
 	private final DuckDbSql sql;
 
 	private final TaskCodec codec = new TaskCodec();
@@ -62,6 +71,12 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private final ReadSessions reads;
 
+	private final ClaimQueues claims;
+
+	private final ConditionalWrites conditionalWrites;
+
+	private final String databasePath;
+
 	private volatile boolean closed;
 
 	private DuckDbTaskStorage(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock)
@@ -71,13 +86,16 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		this.maintenanceConnection = duckDbConnection(dataSource);
 		try {
 			DuckDbSchema.prepare(this.maintenanceConnection, sql, initializeSchema);
+			this.databasePath = DuckDbSchema.path(this.maintenanceConnection);
 			this.writerConnection = duckDbConnection(dataSource);
 			try {
 				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
-				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal);
+				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal, clock);
 				this.maintenance.merge();
 				this.reads = new ReadSessions(dataSource);
-				this.journal.start(this.maintenance::journalCommitted);
+				this.claims = new ClaimQueues(sql);
+				this.conditionalWrites = new ConditionalWrites(this.journal, sql, this.claims);
+				this.journal.start(this.maintenance::journalCommitted, this.claims);
 			}
 			catch (SQLException | RuntimeException ex) {
 				this.writerConnection.close();
@@ -167,64 +185,191 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected boolean doDeleteTask(String taskId) {
 		checkOpen();
-		return this.maintenance.delete(taskId);
+		// Claims must not take the task while it is deleted, nor after
+		this.claims.deleting(taskId);
+		boolean committed = false;
+		try {
+			boolean deleted = this.maintenance.delete(taskId);
+			committed = true;
+			return deleted;
+		}
+		finally {
+			this.claims.deleted(taskId, committed);
+		}
 	}
 
 	@Override
 	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String page = this.sql.summaryPage(category != null, status != null, this.journal.hasUnmerged());
+		return read("Could not read task summaries", (session) -> {
+			PreparedStatement statement = session.prepare(page);
+			int parameter = 1;
+			if (category != null) {
+				statement.setString(parameter++, category);
+			}
+			if (status != null) {
+				statement.setString(parameter++, status.value());
+			}
+			statement.setLong(parameter++, limit);
+			statement.setLong(parameter, offset);
+			return ReportRows.read(statement);
+		});
 	}
 
 	@Override
 	protected List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String oldest = this.sql.oldest(this.journal.hasUnmerged());
+		return read("Could not read task summaries", (session) -> {
+			PreparedStatement statement = session.prepare(oldest);
+			statement.setString(1, status.value());
+			statement.setLong(2, limit);
+			return ReportRows.read(statement);
+		});
 	}
 
 	@Override
 	protected Optional<TaskInfo> doGetTaskByIdempotencyKey(String idempotencyKey) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		return read("Could not read the task of an idempotency key", (session) -> {
+			PreparedStatement statement = session.prepare(this.sql.byIdempotencyKey);
+			statement.setString(1, idempotencyKey);
+			statement.setMaxRows(1);
+			try (ResultSet rs = statement.executeQuery()) {
+				return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
+			}
+		});
 	}
 
 	@Override
 	protected TaskInfo doSaveTaskIfAbsent(TaskInfo task) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		checkOpen();
+		TaskRow row = this.codec.encode(task);
+		TaskRow stored = this.conditionalWrites.saveIfAbsent(row);
+		return (stored == row) ? task : this.codec.decode(stored);
 	}
 
 	@Override
 	protected Optional<TaskInfo> doClaimNext(String category, String workerId, Instant now, Instant leaseExpiresAt) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		checkOpen();
+		TaskRow claimed = this.conditionalWrites.claim(category, workerId, utc(now), utc(leaseExpiresAt));
+		return Optional.ofNullable(claimed).map(this.codec::decode);
 	}
 
 	@Override
 	protected boolean doRenewLease(String taskId, String workerId, Instant now, Instant leaseExpiresAt) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		checkOpen();
+		return this.conditionalWrites.renew(taskId, workerId, utc(now), utc(leaseExpiresAt));
 	}
 
 	@Override
 	protected int doReclaimExpiredLeases(Instant now, int limit) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		checkOpen();
+		return this.conditionalWrites.reclaim(utc(now), limit);
 	}
 
 	@Override
 	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String counts = this.sql.counts(category != null, this.journal.hasUnmerged());
+		return read("Could not count tasks", (session) -> {
+			PreparedStatement statement = session.prepare(counts);
+			if (category != null) {
+				statement.setString(1, category);
+			}
+			Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					byStatus.put(ReportRows.status(rs.getString(1)), rs.getLong(2));
+				}
+			}
+			return byStatus;
+		});
 	}
 
 	@Override
 	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String statistics = this.sql.statistics(this.journal.hasUnmerged());
+		return read("Could not compute task statistics", (session) -> {
+			PreparedStatement statement = session.prepare(statistics);
+			statement.setObject(1, utc(since));
+			return ReportRows.readStatistics(statement);
+		});
 	}
 
 	@Override
 	protected List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until, long bucketMicros,
 			@Nullable String category) {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String completions = this.sql.completions(category != null, this.journal.hasUnmerged());
+		return read("Could not count completed tasks", (session) -> {
+			PreparedStatement statement = session.prepare(completions);
+			statement.setLong(1, bucketMicros);
+			statement.setLong(2, bucketMicros);
+			statement.setObject(3, utc(since));
+			statement.setObject(4, utc(until));
+			if (category != null) {
+				statement.setString(5, category);
+			}
+			List<TaskCompletionBucket> buckets = new ArrayList<>();
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					Instant start = Instant.EPOCH.plus(Math.multiplyExact(rs.getLong(1), bucketMicros), ChronoUnit.MICROS);
+					buckets.add(new TaskCompletionBucket(start, rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+				}
+			}
+			return buckets;
+		});
 	}
 
+	/**
+	 * Describe the store: {@code failure} is set once saves are refused, because the
+	 * journal's writer stopped or the storage was closed; {@code failingSince} while
+	 * merges of the journal into the task table fail. The details are the database
+	 * {@code path} (or {@code :memory:}), its {@code sizeBytes} and the {@code backlog}
+	 * of saves not merged yet.
+	 */
 	@Override
 	public StoreHealth health() {
-		throw new UnsupportedOperationException("Not yet implemented");
+		String failure = null;
+		Throwable stopped = this.journal.failure();
+		if (stopped != null) {
+			failure = "The journal writer stopped, saves are refused: " + stopped;
+		}
+		else if (this.closed) {
+			failure = "The task storage is closed";
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("path", this.databasePath);
+		details.put("sizeBytes", sizeBytes());
+		details.put("backlog", backlog());
+		return new StoreHealth("duckdb", failure, this.maintenance.failingSince(), details);
+	}
+
+	/**
+	 * Return the number of saves committed to the journal and not yet merged into the
+	 * task table.
+	 * @return the backlog, in journal rows
+	 */
+	public long backlog() {
+		return this.maintenance.backlog();
+	}
+
+	private long sizeBytes() {
+		if (DuckDbDataSource.IN_MEMORY.equals(this.databasePath)) {
+			return read("Could not read the database size", (session) -> {
+				try (ResultSet rs = session.prepare(USED_BYTES).executeQuery()) {
+					return rs.next() ? rs.getLong(1) : 0;
+				}
+			});
+		}
+		try {
+			return Files.size(Path.of(this.databasePath));
+		}
+		catch (IOException ex) {
+			throw new TaskStorageException("Could not read the size of " + this.databasePath + ": " + ex, ex);
+		}
+	}
+
+	private static LocalDateTime utc(Instant instant) {
+		return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
 	}
 
 	/**

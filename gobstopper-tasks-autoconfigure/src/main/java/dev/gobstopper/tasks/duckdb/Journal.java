@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * the latest per id is the task's state until {@link TableMaintenance} merges it into the
  * task table. Until then the journal also keeps that row in memory, so reads of a task
  * saved moments ago need no query.
+ * <p>
+ * Writes that depend on what is stored, such as claiming the next task, are
+ * {@link Decision decided} on the writer thread itself, in line with the saves: each sees
+ * every row written before it, and nothing can come between what it reads and what it
+ * writes.
  */
 final class Journal {
 
@@ -49,6 +56,9 @@ final class Journal {
 
 	private final Map<String, Unmerged> unmerged = new ConcurrentHashMap<>();
 
+	/** The rows of the group being written, by id: what decisions see beyond the committed state. */
+	private final Map<String, TaskRow> groupRows = new HashMap<>();
+
 	private final DuckDBConnection connection;
 
 	private final DuckDbSql sql;
@@ -59,6 +69,10 @@ final class Journal {
 
 	private volatile Runnable onCommit = () -> {
 	};
+
+	private volatile Sequencer sequencer = Sequencer.NONE;
+
+	private volatile @Nullable Throwable failure;
 
 	private long nextSeq;
 
@@ -81,8 +95,9 @@ final class Journal {
 		this.writer.setDaemon(true);
 	}
 
-	void start(Runnable onCommit) {
+	void start(Runnable onCommit, Sequencer sequencer) {
 		this.onCommit = onCommit;
+		this.sequencer = sequencer;
 		this.writer.start();
 	}
 
@@ -93,7 +108,27 @@ final class Journal {
 	 * @throws TaskStorageException if the rows could not be committed
 	 */
 	void append(List<TaskRow> rows) {
-		Write write = new Write(rows);
+		enqueue(new Write(rows));
+	}
+
+	/**
+	 * Decide on the writer thread what to write, after every write queued before, and
+	 * return once what was decided has committed.
+	 * @param what what is decided, for failure messages
+	 * @param decision the decision
+	 * @return the decision's result
+	 * @throws IllegalStateException if the journal is closed
+	 * @throws TaskStorageException if the decision failed or its rows could not be
+	 * committed
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T decide(String what, Decision<T> decision) {
+		Write write = new Write(what, decision);
+		enqueue(write);
+		return (T) write.result;
+	}
+
+	private void enqueue(Write write) {
 		synchronized (this) {
 			if (this.closed) {
 				throw new IllegalStateException("TaskStorage is closed: tasks can no longer be saved");
@@ -101,6 +136,14 @@ final class Journal {
 			this.queue.add(write);
 		}
 		write.await();
+	}
+
+	/**
+	 * Return why the writer stopped, if it stopped by a failure rather than by
+	 * {@link #close()}.
+	 */
+	@Nullable Throwable failure() {
+		return this.failure;
 	}
 
 	/**
@@ -167,15 +210,14 @@ final class Journal {
 				if (first == CLOSE) {
 					return;
 				}
-				group.add(first);
-				int rows = first.rows.size();
+				int rows = sequence(first, group);
 				for (Write next = this.queue.peek(); next != null && next != CLOSE
-						&& rows + next.rows.size() <= MAX_GROUP_ROWS; next = this.queue.peek()) {
-					group.add(this.queue.remove());
-					rows += next.rows.size();
+						&& rows + next.size() <= MAX_GROUP_ROWS; next = this.queue.peek()) {
+					rows += sequence(this.queue.remove(), group);
 				}
 				commit(group);
 				group.clear();
+				this.groupRows.clear();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -184,6 +226,7 @@ final class Journal {
 		}
 		catch (Throwable ex) {
 			logger.error("The task journal writer stopped; saves are refused from now on", ex);
+			this.failure = ex;
 			stopped = ex;
 		}
 		finally {
@@ -196,15 +239,46 @@ final class Journal {
 	}
 
 	/**
+	 * Add a write to the group, deciding its rows first if it is a decision, and tell the
+	 * sequencer of each row in the order written.
+	 * @return the number of rows added
+	 */
+	private int sequence(Write write, List<Write> group) {
+		if (write.decision != null) {
+			try {
+				Decided<?> decided = write.decision.decide(this.connection, Collections.unmodifiableMap(this.groupRows));
+				write.rows = decided.rows();
+				write.result = decided.result();
+			}
+			catch (SQLException | RuntimeException ex) {
+				write.fail(ex);
+				return 0;
+			}
+		}
+		for (TaskRow row : write.rows) {
+			this.groupRows.put(row.id(), row);
+			this.sequencer.sequenced(row);
+		}
+		group.add(write);
+		return write.rows.size();
+	}
+
+	/**
 	 * Commit a group; if it fails, commit each write of it alone, so a bad write fails only
 	 * its own caller.
 	 */
 	private void commit(List<Write> group) {
+		if (group.stream().allMatch((write) -> write.rows.isEmpty())) {
+			group.forEach(Write::done);
+			return;
+		}
 		long firstSeq;
 		try {
 			firstSeq = appendGroup(group);
 		}
 		catch (SQLException | RuntimeException ex) {
+			// What the sequencer was told of this group may not have been written
+			this.sequencer.discarded();
 			if (group.size() == 1) {
 				group.get(0).fail(ex);
 				return;
@@ -351,16 +425,91 @@ final class Journal {
 	}
 
 	/**
+	 * What to write, decided on the writer thread from the committed state and the rows
+	 * of the group being written.
+	 */
+	@FunctionalInterface
+	interface Decision<T> {
+
+		/**
+		 * Decide what to write.
+		 * @param connection the writer's connection, outside any transaction, to read the
+		 * committed state
+		 * @param groupRows the rows written before this decision but not yet committed, by
+		 * id: they replace what the committed state holds of those tasks
+		 * @return the rows to write and the caller's result
+		 */
+		Decided<T> decide(Connection connection, Map<String, TaskRow> groupRows) throws SQLException;
+
+	}
+
+	/**
+	 * The rows a decision writes, and what its caller gets back once they committed.
+	 */
+	record Decided<T>(List<TaskRow> rows, T result) {
+
+	}
+
+	/**
+	 * Told of every row on the writer thread, in the order of the journal, as it is added
+	 * to a group and before the group commits.
+	 */
+	interface Sequencer {
+
+		Sequencer NONE = new Sequencer() {
+
+			@Override
+			public void sequenced(TaskRow row) {
+			}
+
+			@Override
+			public void discarded() {
+			}
+
+		};
+
+		void sequenced(TaskRow row);
+
+		/**
+		 * A group failed to commit: some of the rows told of were not written.
+		 */
+		void discarded();
+
+	}
+
+	/**
 	 * One caller's rows and the signal that releases it.
 	 */
 	private static final class Write {
 
-		private final List<TaskRow> rows;
+		private final String description;
+
+		private final @Nullable Decision<?> decision;
+
+		private List<TaskRow> rows;
+
+		private @Nullable Object result;
 
 		private final CompletableFuture<Void> committed = new CompletableFuture<>();
 
 		Write(List<TaskRow> rows) {
+			this.description = describe(rows);
+			this.decision = null;
 			this.rows = rows;
+		}
+
+		Write(String description, Decision<?> decision) {
+			this.description = description;
+			this.decision = decision;
+			this.rows = List.of();
+		}
+
+		/**
+		 * Return the rows this write adds to a group; a decision counts as one until it is
+		 * decided.
+		 */
+		int size() {
+			return (this.decision != null) ? 1 : this.rows.size();
 		}
 
 		void done() {
@@ -385,11 +534,14 @@ final class Journal {
 				if (cause instanceof IllegalStateException closed) {
 					throw new IllegalStateException(closed.getMessage(), closed);
 				}
-				throw new TaskStorageException(describe(this.rows) + " could not be saved: " + cause.getMessage(), cause);
+				throw new TaskStorageException(this.description + " could not be saved: " + cause.getMessage(), cause);
 			}
 		}
 
 		private static String describe(List<TaskRow> rows) {
+			if (rows.isEmpty()) {
+				return "No task";
+			}
 			return (rows.size() == 1) ? "Task '" + rows.get(0).id() + "'"
 					: "A batch of " + rows.size() + " tasks starting with '" + rows.get(0).id() + "'";
 		}

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,12 +61,17 @@ final class TableMaintenance {
 
 	private final AtomicBoolean mergeScheduled = new AtomicBoolean();
 
+	private final Clock clock;
+
 	private volatile long mergedSeq;
 
-	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal) {
+	private volatile @Nullable Instant failingSince;
+
+	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, Clock clock) {
 		this.connection = connection;
 		this.sql = sql;
 		this.journal = journal;
+		this.clock = clock;
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
 			thread.setDaemon(true);
@@ -158,10 +165,22 @@ final class TableMaintenance {
 	}
 
 	/**
-	 * Replace the task table by a copy without the expired rows, recreating its secondary
-	 * indexes, in the current transaction.
+	 * Replace the task table by a copy without the expired rows, in the current
+	 * transaction. The copy keeps the table's own column order, defaults, NOT NULLs,
+	 * primary key and secondary indexes, so that a table in the layout of today's
+	 * Gobstopper, whose Python code reads rows by position, keeps that layout.
 	 */
 	private void rebuildWithout(LocalDateTime cutoffUtc) throws SQLException {
+		List<String> columns = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.columnDefinitions)) {
+			statement.setString(1, this.sql.table);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
+							rs.getString("column_default"), rs.getBoolean("is_nullable")));
+				}
+			}
+		}
 		List<String> indexes = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.indexDefinitions)) {
 			statement.setString(1, this.sql.table);
@@ -171,7 +190,7 @@ final class TableMaintenance {
 				}
 			}
 		}
-		Transactions.execute(this.connection, this.sql.createRebuild);
+		Transactions.execute(this.connection, this.sql.createRebuild(columns));
 		update(this.sql.copyUnexpiredToRebuild, cutoffUtc);
 		Transactions.execute(this.connection, this.sql.addRebuildPrimaryKey);
 		Transactions.execute(this.connection, this.sql.dropTable);
@@ -223,6 +242,9 @@ final class TableMaintenance {
 			merge();
 		}
 		catch (SQLException | RuntimeException ex) {
+			if (this.failingSince == null) {
+				this.failingSince = this.clock.instant();
+			}
 			logger.warn("Could not merge the journal " + this.sql.journal + " into " + this.sql.table
 					+ "; saves stay in the journal and are merged later", ex);
 			scheduleMerge(MERGE_RETRY_DELAY_MILLIS);
@@ -249,7 +271,23 @@ final class TableMaintenance {
 			return Outcome.of(0);
 		});
 		this.mergedSeq = upTo;
+		this.failingSince = null;
 		this.journal.merged(upTo);
+	}
+
+	/**
+	 * Return the number of journal rows committed but not merged into the task table yet.
+	 */
+	long backlog() {
+		return Math.max(0, this.journal.committedSeq() - this.mergedSeq);
+	}
+
+	/**
+	 * Return since when merges have been failing, or {@code null} if the last one
+	 * succeeded.
+	 */
+	@Nullable Instant failingSince() {
+		return this.failingSince;
 	}
 
 	/**

@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.gobstopper.tasks.TestTasks.fullTask;
+import static dev.gobstopper.tasks.TestTasks.leasedTask;
 import static dev.gobstopper.tasks.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -143,6 +144,109 @@ class DuckDbFormatCompatibilityTests {
 					"index\tidx_tasks_status", "primary key\t[id]", "journal\t0");
 		assertThat(run.lines().get(1)).startsWith("row\tkept\t").contains("\t10.0\t");
 		assertThat(run.lines().get(2)).startsWith("row\tpy-pending\t");
+	}
+
+	/** The row {@code leasedTask("java-full")} as DuckDB 1.x prints all its columns. */
+	private static final String JAVA_FULL_ROW = "row\tjava-full\tgenerate_report\treports\t4\tstarted\t"
+			+ "2025-03-01 12:00:00.123456\t2025-03-01 12:00:01.123456\t2025-03-01 12:00:03.623456\t2.5\t"
+			+ "[\"partial\",7]\tTimeout after 2.5 s\t3\t5\t[\"q3\",2025]\t{\"format\":\"pdf\"}\t62.5\t"
+			+ "rendering charts\t2\t4\tkey-java-full\t2025-03-01 12:00:10.123456\t2025-03-01 12:00:20.123456\t"
+			+ "worker-7\t2025-03-01 12:05:30.123456\t2025-03-01 12:00:00.123486\t2025-03-01 12:00:30.123456";
+
+	@Test
+	void aFileOfTodaysGobstopperIsReadAndWrittenByTheStarterAndStillOpensInDuckDbOne() {
+		Path file = this.dir.resolve("today.duckdb");
+		DuckDbOneRun created = duckDbOne("create-today", file);
+		assertThat(created.exitCode()).as(created.output()).isZero();
+		this.contextRunner.withPropertyValues("gobstopper.tasks.db-path=" + file).run((context) -> {
+			TaskStorage storage = context.getBean(TaskStorage.class);
+			TaskInfo python = storage.getTask("py-today").orElseThrow();
+			assertThat(python).isEqualTo(task("py-today").name("process_data")
+				.category("analytics")
+				.priority(TaskPriority.HIGH)
+				.status(TaskStatus.STARTED)
+				.createdAt(Instant.parse("2024-05-01T10:15:30.123456Z"))
+				.startedAt(Instant.parse("2024-05-01T10:15:31Z"))
+				.completedAt(Instant.parse("2024-05-01T10:15:33.000001Z"))
+				.elapsedSeconds(2.5)
+				.result(Map.of("records", 1000))
+				.error("none yet")
+				.retryCount(1)
+				.maxRetries(3)
+				.attempt(2)
+				.maxAttempts(4)
+				.idempotencyKey("import-42")
+				.notBefore(Instant.parse("2024-05-01T10:00:00Z"))
+				.nextAttemptAt(Instant.parse("2024-05-01T10:15:00Z"))
+				.leaseOwner("py-worker")
+				.leaseExpiresAt(Instant.parse("2024-05-01T10:20:00Z"))
+				.claimedAt(Instant.parse("2024-05-01T10:14:00Z"))
+				.lastHeartbeatAt(Instant.parse("2024-05-01T10:15:31.5Z"))
+				.args(List.of(1, "a"))
+				.kwargs(Map.of("k", "v"))
+				.progress(50)
+				.progressMessage("halfway")
+				.build());
+			assertThat(storage.getTaskByIdempotencyKey("import-42")).contains(python);
+			storage.saveTask(python.toBuilder().progress(75).progressMessage("three quarters").build());
+			storage.saveTask(leasedTask("java-full"));
+		});
+		DuckDbOneRun run = duckDbOne("dump-all", file);
+		assertThat(run.exitCode()).as(run.output()).isZero();
+		assertThat(run.lines()).containsExactly("version\tv1.5.6",
+				"columns\tid,name,category,priority,status,created_at,started_at,completed_at,elapsed_seconds,result,"
+						+ "error,retry_count,max_retries,attempt,max_attempts,idempotency_key,not_before,next_attempt_at,"
+						+ "lease_owner,lease_expires_at,claimed_at,last_heartbeat_at,args,kwargs,progress,"
+						+ "progress_message",
+				JAVA_FULL_ROW,
+				"row\tpy-today\tprocess_data\tanalytics\t3\tstarted\t2024-05-01 10:15:30.123456\t2024-05-01 10:15:31\t"
+						+ "2024-05-01 10:15:33.000001\t2.5\t{\"records\":1000}\tnone yet\t1\t3\t[1,\"a\"]\t{\"k\":\"v\"}\t"
+						+ "75.0\tthree quarters\t2\t4\timport-42\t2024-05-01 10:00:00\t2024-05-01 10:15:00\tpy-worker\t"
+						+ "2024-05-01 10:20:00\t2024-05-01 10:14:00\t2024-05-01 10:15:31.5",
+				"index\tidx_tasks_category", "index\tidx_tasks_created_at", "index\tidx_tasks_idempotency_key",
+				"index\tidx_tasks_lease_expires", "index\tidx_tasks_next_attempt", "index\tidx_tasks_priority",
+				"index\tidx_tasks_status", "primary key\t[id]", "journal\t0");
+	}
+
+	@Test
+	void aFileOfTheFirstGobstopperMigratedByTheStarterHoldsEveryColumnForDuckDbOne() {
+		Path file = this.dir.resolve("migrated.duckdb");
+		DuckDbOneRun created = duckDbOne("create", file);
+		assertThat(created.exitCode()).as(created.output()).isZero();
+		this.contextRunner.withPropertyValues("gobstopper.tasks.db-path=" + file).run((context) -> {
+			TaskStorage storage = context.getBean(TaskStorage.class);
+			TaskInfo pending = storage.getTask("py-pending").orElseThrow();
+			assertThat(pending.attempt()).isZero();
+			assertThat(pending.maxAttempts()).isEqualTo(1);
+			storage.saveTask(leasedTask("java-full"));
+			storage.saveTask(pending.toBuilder()
+				.attempt(1)
+				.maxAttempts(3)
+				.idempotencyKey("welcome-1")
+				.notBefore(Instant.parse("2024-05-01T10:15:00Z"))
+				.leaseOwner("java-worker")
+				.leaseExpiresAt(Instant.parse("2024-05-01T10:16:30Z"))
+				.claimedAt(Instant.parse("2024-05-01T10:16:00Z"))
+				.lastHeartbeatAt(Instant.parse("2024-05-01T10:16:00.000001Z"))
+				.status(TaskStatus.STARTED)
+				.build());
+			storage.deleteTask("py-done");
+			storage.deleteTask("py-failed");
+		});
+		DuckDbOneRun run = duckDbOne("dump-all", file);
+		assertThat(run.exitCode()).as(run.output()).isZero();
+		assertThat(run.lines()).containsExactly("version\tv1.5.6",
+				"columns\tid,name,category,priority,status,created_at,started_at,completed_at,elapsed_seconds,result,"
+						+ "error,retry_count,max_retries,args,kwargs,progress,progress_message,attempt,max_attempts,"
+						+ "idempotency_key,not_before,next_attempt_at,lease_owner,lease_expires_at,claimed_at,"
+						+ "last_heartbeat_at",
+				JAVA_FULL_ROW,
+				"row\tpy-pending\tsend_email\temail\t3\tstarted\t2024-05-01 10:15:30.123456\tNULL\tNULL\t0.0\tnull\t"
+						+ "NULL\t0\t3\t[\"user@example.com\"]\t{\"subject\":\"Welcome\"}\t0.0\t\t1\t3\twelcome-1\t"
+						+ "2024-05-01 10:15:00\tNULL\tjava-worker\t2024-05-01 10:16:30\t2024-05-01 10:16:00\t"
+						+ "2024-05-01 10:16:00.000001",
+				"index\tidx_tasks_category", "index\tidx_tasks_created_at", "index\tidx_tasks_priority",
+				"index\tidx_tasks_status", "primary key\t[id]", "journal\t0");
 	}
 
 	@Test
