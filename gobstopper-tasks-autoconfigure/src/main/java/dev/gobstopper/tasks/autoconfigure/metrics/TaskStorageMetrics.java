@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import dev.gobstopper.tasks.support.AbstractTaskStorage;
 import dev.gobstopper.tasks.support.CleanupRun;
 import dev.gobstopper.tasks.support.TaskStorageListener;
@@ -27,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * {@code gobstopper.tasks.saves} tagged {@code outcome} ({@code success} or
  * {@code error}), {@code gobstopper.tasks.reads} tagged {@code operation} ({@code get}
  * or {@code page}) and {@code gobstopper.tasks.cleanup}, and a counter,
- * {@code gobstopper.tasks.cleanup.deleted}, of the tasks cleanup deleted.</li>
+ * {@code gobstopper.tasks.cleanup.deleted}, of the tasks cleanup deleted;</li>
+ * <li>of a DuckDB store, {@code gobstopper.tasks.journal.backlog}, a gauge of the saves
+ * not merged into the task table yet.</li>
  * </ul>
  * The timers are fed after each call returns, on the caller's thread: a save has
  * committed before it is timed, and recording it is a few counter updates.
@@ -67,6 +70,13 @@ public final class TaskStorageMetrics implements MeterBinder {
 		}
 		if (this.storage instanceof AbstractTaskStorage store) {
 			store.addListener(new MeteringListener(registry));
+		}
+		if (this.storage instanceof DuckDbTaskStorage duckDb) {
+			Gauge.builder("gobstopper.tasks.journal.backlog", duckDb, DuckDbTaskStorage::backlog)
+				.description("Saves committed to DuckDB's journal and not yet merged into the task table")
+				.baseUnit("rows")
+				.strongReference(true)
+				.register(registry);
 		}
 	}
 

@@ -43,6 +43,7 @@ class TaskStorageMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("gobstopper.tasks.saves").tag("outcome", "success").timer().count()).isOne();
 			assertThat(registry.get("gobstopper.tasks.count").gauges()).isNotEmpty();
+			assertThat(registry.get("gobstopper.tasks.journal.backlog").gauge()).isNotNull();
 		});
 	}
 
@@ -90,6 +91,7 @@ class TaskStorageMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("gobstopper.tasks.count").tag("status", "pending").gauge().value()).isOne();
 			assertThat(registry.find("gobstopper.tasks.saves").meters()).isEmpty();
+			assertThat(registry.find("gobstopper.tasks.journal.backlog").meters()).isEmpty();
 		});
 	}
 

@@ -1,6 +1,9 @@
 package dev.gobstopper.tasks.autoconfigure.metrics;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,23 +29,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link TaskStorageMetrics} on a real DuckDB store.
  */
 class TaskStorageMetricsTests {
 
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
 	@TempDir
 	Path tempDir;
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
+	private DuckDBDataSource dataSource;
+
 	private DuckDbTaskStorage storage;
 
 	@BeforeEach
 	void openStorage() {
-		Path file = this.tempDir.resolve("tasks.duckdb");
-		this.storage = DuckDbTaskStorage.builder(new DuckDBDataSource("jdbc:duckdb:" + file)).build();
+		this.dataSource = new DuckDBDataSource("jdbc:duckdb:" + this.tempDir.resolve("tasks.duckdb"));
+		this.storage = DuckDbTaskStorage.builder(this.dataSource).build();
 	}
 
 	@AfterEach
@@ -102,6 +110,26 @@ class TaskStorageMetricsTests {
 	}
 
 	@Test
+	void theJournalBacklogIsTheSavesNotMergedYet() throws SQLException {
+		new TaskStorageMetrics(this.storage).bindTo(this.registry);
+		Gauge backlog = this.registry.get("gobstopper.tasks.journal.backlog").gauge();
+		assertThat(backlog.getId().getBaseUnit()).isEqualTo("rows");
+		TaskInfo held = task("held").build();
+		this.storage.saveTask(held);
+		await().atMost(PATIENCE).until(backlog::value, (value) -> value == 0);
+		try (Connection hold = this.dataSource.getConnection(); Statement statement = hold.createStatement()) {
+			// A merge deletes the rows it replaces: it conflicts with this open delete, and
+			// fails until the delete is rolled back
+			statement.execute("BEGIN TRANSACTION");
+			statement.execute("DELETE FROM tasks WHERE id = 'held'");
+			this.storage.saveTasks(List.of(held, task("two").build(), task("three").build()));
+			assertThat(backlog.value()).isEqualTo(3);
+			statement.execute("ROLLBACK");
+		}
+		await().atMost(PATIENCE).until(backlog::value, (value) -> value == 0);
+	}
+
+	@Test
 	void theCountsAreCountedAgainOnlyOnceOlderThanTheirMaximumAge() {
 		ApplicationTaskStorage store = new ApplicationTaskStorage();
 		store.saveTask(task("first").build());
@@ -138,7 +166,7 @@ class TaskStorageMetricsTests {
 		new TaskStorageMetrics(this.storage).bindTo(this.registry);
 		assertThat(this.registry.getMeters()).extracting((meter) -> meter.getId().getName())
 			.containsOnly("gobstopper.tasks.count", "gobstopper.tasks.saves", "gobstopper.tasks.reads",
-					"gobstopper.tasks.cleanup", "gobstopper.tasks.cleanup.deleted");
+					"gobstopper.tasks.cleanup", "gobstopper.tasks.cleanup.deleted", "gobstopper.tasks.journal.backlog");
 		for (Meter meter : this.registry.getMeters()) {
 			assertThat(meter.getId().getDescription()).as(meter.getId().getName()).isNotBlank();
 			assertThat(meter.getId().getTags()).extracting(Tag::getKey).isSubsetOf("status", "outcome", "operation");
