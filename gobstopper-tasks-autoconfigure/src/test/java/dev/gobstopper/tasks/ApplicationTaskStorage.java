@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,8 @@ public class ApplicationTaskStorage implements TaskStorage {
 
 	private volatile boolean unreachable;
 
+	private volatile CountDownLatch lookupsReleased = new CountDownLatch(0);
+
 	/**
 	 * Make every later call fail as it would if the store could not be reached, or work
 	 * again.
@@ -35,6 +38,21 @@ public class ApplicationTaskStorage implements TaskStorage {
 	 */
 	public void unreachable(boolean unreachable) {
 		this.unreachable = unreachable;
+	}
+
+	/**
+	 * Make later look-ups of the oldest tasks of a status wait until
+	 * {@link #releaseLookups()}, as a slow query would.
+	 */
+	public void holdLookups() {
+		this.lookupsReleased = new CountDownLatch(1);
+	}
+
+	/**
+	 * Let the look-ups held by {@link #holdLookups()} go on.
+	 */
+	public void releaseLookups() {
+		this.lookupsReleased.countDown();
 	}
 
 	/**
@@ -123,6 +141,13 @@ public class ApplicationTaskStorage implements TaskStorage {
 	@Override
 	public List<TaskSummary> getOldestTaskSummaries(TaskStatus status, int limit) {
 		this.oldestLookups.incrementAndGet();
+		try {
+			this.lookupsReleased.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskStorageException("Interrupted while held", ex);
+		}
 		reach();
 		return this.tasks.values()
 			.stream()

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import dev.gobstopper.tasks.ApplicationTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
@@ -39,6 +40,7 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link TaskStorageHealthContributorAutoConfiguration} and the health it
@@ -248,19 +250,38 @@ class TaskStorageHealthContributorAutoConfigurationTests {
 	@Test
 	void theOldestPendingTaskIsLookedUpAgainOnlyOnceTheLastAnswerIsOlderThanItsMaximumAge() {
 		ApplicationTaskStorage storage = new ApplicationTaskStorage();
-		HealthIndicator cached = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
+		HealthIndicator health = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
 				Duration.ofHours(1));
-		cached.health();
-		cached.health();
-		assertThat(storage.oldestLookups()).isOne();
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 		storage.unreachable(true);
-		assertThat(cached.health().getStatus()).isEqualTo(Status.UP);
-		HealthIndicator uncached = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		assertThat(storage.oldestLookups()).isOne();
+	}
+
+	@Test
+	void onceTheFirstLookUpHasAnsweredAChecksNeverWaitsForOneAndReportsItsAnswerWhenItComes() {
+		ApplicationTaskStorage storage = new ApplicationTaskStorage();
+		HealthIndicator health = new TaskStorageHealthIndicator(storage, Duration.ofMinutes(1), Clock.systemUTC(),
 				Duration.ZERO);
-		assertThat(uncached.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.health().getDetails()).doesNotContainKey("oldestPending");
+		TaskInfo pending = TaskInfo.builder().name("n").category("c").build();
+		storage.saveTask(pending);
+		storage.holdLookups();
+		try {
+			Health whileLookingUp = assertTimeoutPreemptively(PATIENCE, () -> health.health());
+			assertThat(whileLookingUp.getStatus()).isEqualTo(Status.UP);
+			assertThat(whileLookingUp.getDetails()).doesNotContainKey("oldestPending");
+		}
+		finally {
+			storage.releaseLookups();
+		}
+		await().atMost(PATIENCE)
+			.until(() -> health.health().getDetails().get("oldestPending"),
+					(oldest) -> oldest instanceof Map<?, ?> map && pending.id().equals(map.get("id")));
+		storage.unreachable(true);
+		await().atMost(PATIENCE).until(() -> health.health().getStatus(), Status.DOWN::equals);
 		storage.unreachable(false);
-		assertThat(uncached.health().getStatus()).isEqualTo(Status.UP);
-		assertThat(storage.oldestLookups()).isEqualTo(3);
+		await().atMost(PATIENCE).until(() -> health.health().getStatus(), Status.UP::equals);
 	}
 
 	@Test
