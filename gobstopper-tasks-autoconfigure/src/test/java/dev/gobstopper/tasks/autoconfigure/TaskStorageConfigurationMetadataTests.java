@@ -35,7 +35,8 @@ class TaskStorageConfigurationMetadataTests {
 				PREFIX + "table-name", PREFIX + "initialize-schema", PREFIX + "cleanup.enabled",
 				PREFIX + "cleanup.cron", PREFIX + "cleanup.retention", PREFIX + "leases.reclaim-enabled", PREFIX + "leases.reclaim-interval",
 				PREFIX + "leases.reclaim-batch", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
-				PREFIX + "duckdb.storage-compatibility-version");
+				PREFIX + "duckdb.storage-compatibility-version", PREFIX + "dashboard.enabled", PREFIX + "dashboard.path",
+				PREFIX + "dashboard.read-only", PREFIX + "dashboard.allow-remote");
 		assertThat(descriptions).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
 	}
 
@@ -55,6 +56,9 @@ class TaskStorageConfigurationMetadataTests {
 		assertThat(descriptions.get(PREFIX + "enabled")).startsWith("Whether");
 		assertThat(descriptions.get(PREFIX + "cleanup.enabled")).startsWith("Whether");
 		assertThat(descriptions.get(PREFIX + "leases.reclaim-enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.read-only")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.allow-remote")).startsWith("Whether");
 	}
 
 	private Map<String, String> descriptions(String... prefixes) throws IOException {
