@@ -1,5 +1,7 @@
 package dev.gobstopper.tasks.autoconfigure.health;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,11 +12,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
 
 import dev.gobstopper.tasks.ApplicationTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.TestClock;
 import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfiguration;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
@@ -22,6 +28,7 @@ import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import dev.gobstopper.tasks.duckdb.JournalWriterFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -36,6 +43,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
@@ -49,6 +58,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class TaskStorageHealthContributorAutoConfigurationTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	private static final String POSTGRES_URL = System.getenv()
+		.getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TaskStorageAutoConfiguration.class,
@@ -228,6 +240,34 @@ class TaskStorageHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void onPostgresqlTheHealthIsDownWhileTheServerCannotBeReached() throws Exception {
+		DelegatingDataSource unplugged = new DelegatingDataSource(postgres());
+		String table = "health_" + UUID.randomUUID().toString().replace("-", "");
+		try {
+			this.contextRunner.withBean(DataSource.class, () -> unplugged)
+				.withPropertyValues("gobstopper.tasks.store-type=jdbc", "gobstopper.tasks.table-name=" + table)
+				.run((context) -> {
+					Health reachable = health(context);
+					assertThat(reachable.getStatus()).isEqualTo(Status.UP);
+					assertThat(reachable.getDetails()).containsEntry("type", "jdbc")
+						.containsEntry("database", "PostgreSQL")
+						.containsEntry("table", "public." + table);
+					unplugged.setTargetDataSource(closedPort());
+					Health unreachable = health(context);
+					assertThat(unreachable.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(unreachable.getDetails()).hasEntrySatisfying("error", (error) -> assertThat(error)
+						.asString()
+						.startsWith(TaskStorageException.class.getName() + ": The task storage cannot read its table"));
+					unplugged.setTargetDataSource(postgres());
+					assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+				});
+		}
+		finally {
+			new JdbcTemplate(postgres()).execute("DROP TABLE IF EXISTS " + table);
+		}
+	}
+
+	@Test
 	void anApplicationsOwnStorageIsUpWhileItAnswersAndDownWhileItCannotBeReached() {
 		ApplicationTaskStorage storage = new ApplicationTaskStorage();
 		TaskInfo pending = TaskInfo.builder().name("n").category("c").build();
@@ -287,6 +327,36 @@ class TaskStorageHealthContributorAutoConfigurationTests {
 	@Test
 	void byDefaultTheOldestPendingTaskIsReusedForFiveSeconds() {
 		assertThat(TaskStorageHealthIndicator.OLDEST_PENDING_MAX_AGE).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Return a data source of the PostgreSQL server of the tests.
+	 * @throws AssertionError naming the command that starts PostgreSQL if it cannot be
+	 * reached
+	 */
+	private static DataSource postgres() {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setURL(POSTGRES_URL);
+		try (Connection connection = dataSource.getConnection()) {
+			return dataSource;
+		}
+		catch (SQLException ex) {
+			throw new AssertionError("PostgreSQL cannot be reached at " + POSTGRES_URL + " (" + ex.getMessage()
+					+ "). Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", ex);
+		}
+	}
+
+	/**
+	 * Return a data source whose connections go to a port nobody listens on.
+	 */
+	private static DataSource closedPort() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setURL("jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&connectTimeout=5");
+		return dataSource;
 	}
 
 	private String dbPath() {
