@@ -1,38 +1,119 @@
 package dev.gobstopper.tasks.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.duckdb.DuckDbFileException;
+import dev.gobstopper.tasks.jdbc.UnsupportedDatabaseException;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
 
 /**
- * Explains why the task storage could not start: its file is locked by another process,
- * cannot be created, is not a DuckDB database, or holds tables of another shape.
+ * Explains why the auto-configured task storage could not start: its file is locked by
+ * another process, cannot be created, is not a DuckDB database, holds tables of another
+ * shape, lacks tables it may not create, or its data source is missing or is not one it
+ * can use.
+ * <p>
+ * Only failures to create the storage or its data source are analyzed: a
+ * {@link TaskStorageException} that application code meets later, during startup or not,
+ * is left to other analyzers.
  */
-class TaskStorageFailureAnalyzer extends AbstractFailureAnalyzer<TaskStorageException> {
+class TaskStorageFailureAnalyzer implements FailureAnalyzer {
+
+	private static final Set<String> STORAGE_BEANS = Set.of("taskStorage", "taskStorageDataSource");
 
 	private static final Pattern LOCK_HOLDER = Pattern.compile("held in (.*) \\(PID (\\d+)\\)");
 
+	private final Environment environment;
+
+	TaskStorageFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, TaskStorageException cause) {
-		if (cause instanceof DuckDbFileException file) {
-			return analyze(file);
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
+		BeanCreationException creation = storageCreation(failure);
+		if (creation == null) {
+			return null;
 		}
-		return new FailureAnalysis("The task storage could not start: " + cause.getMessage(),
-				"Set gobstopper.tasks.db-path to another file, or gobstopper.tasks.table-name to another table.",
-				cause);
+		for (Throwable cause = creation; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DuckDbFileException file) {
+				return analyze(file);
+			}
+			if (cause instanceof NoTaskStorageDataSourceException) {
+				return new FailureAnalysis(cause.getMessage() + ".",
+						"Add spring-boot-starter-jdbc and your database's JDBC driver (for PostgreSQL, "
+								+ "org.postgresql:postgresql) to the application and set spring.datasource.url, or "
+								+ "declare a DataSource bean qualified with @TaskStorageDataSource. To keep tasks in an "
+								+ "embedded DuckDB file instead, set gobstopper.tasks.store-type=duckdb.",
+						cause);
+			}
+			if (cause instanceof UnsupportedDatabaseException unsupported) {
+				return new FailureAnalysis("With gobstopper.tasks.store-type=jdbc, the task storage keeps its tasks in "
+						+ String.join(" or ", unsupported.getSupportedProducts()) + ", but its data source connects to "
+						+ unsupported.getProductName() + " " + unsupported.getProductVersion() + ".",
+						"Point the data source the task storage uses (the @TaskStorageDataSource one if the application "
+								+ "declares one, otherwise its primary DataSource) at a supported database, or set "
+								+ "gobstopper.tasks.store-type=duckdb to keep tasks in an embedded DuckDB file.",
+						unsupported);
+			}
+			if (cause instanceof TaskStorageException storage) {
+				return new FailureAnalysis("The task storage could not start: " + storage.getMessage(),
+						tableAction(), storage);
+			}
+			if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
+				String action = "taskStorageDataSource".equals(creation.getBeanName())
+						? "Check the settings under gobstopper.tasks.duckdb and the file at gobstopper.tasks.db-path."
+						: dataSourceAction();
+				return new FailureAnalysis("The task storage could not start: " + cause.getMessage(), action, cause);
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable BeanCreationException storageCreation(Throwable failure) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof BeanCreationException creation && creation.getBeanName() != null
+					&& STORAGE_BEANS.contains(creation.getBeanName())) {
+				return creation;
+			}
+		}
+		return null;
+	}
+
+	private boolean isDuckDb() {
+		return "duckdb".equalsIgnoreCase(this.environment.getProperty("gobstopper.tasks.store-type", "duckdb"));
+	}
+
+	private String tableAction() {
+		String elsewhere = isDuckDb()
+				? "set gobstopper.tasks.db-path to another file, or gobstopper.tasks.table-name to another table"
+				: "set gobstopper.tasks.table-name to another table";
+		return "If the table belongs to something else, " + elsewhere + ". If tables or columns are missing and "
+				+ "gobstopper.tasks.initialize-schema is 'never', run the statements above, or set it to 'always'.";
+	}
+
+	private String dataSourceAction() {
+		return isDuckDb()
+				? "With gobstopper.tasks.store-type=duckdb (the default), a @TaskStorageDataSource data source must "
+						+ "connect to DuckDB; to keep tasks in the application's own database, set "
+						+ "gobstopper.tasks.store-type=jdbc."
+				: "Check the data source the task storage uses: the @TaskStorageDataSource one if the application "
+						+ "declares one, otherwise its primary DataSource.";
 	}
 
 	private static String detail(DuckDbFileException cause) {
 		return (cause.getCause() != null) ? String.valueOf(cause.getCause().getMessage()) : cause.getDetail();
 	}
 
-	private FailureAnalysis analyze(DuckDbFileException cause) {
+	private static FailureAnalysis analyze(DuckDbFileException cause) {
 		String path = cause.getPath();
 		return switch (cause.getReason()) {
 			case LOCKED -> {
@@ -42,7 +123,8 @@ class TaskStorageFailureAnalyzer extends AbstractFailureAnalyzer<TaskStorageExce
 				yield new FailureAnalysis(
 						"The task storage file '" + path + "' is locked by " + process
 								+ ". DuckDB lets one process at a time open a database file for writing.",
-						"Stop " + process + ", or set gobstopper.tasks.db-path to a file of this application's own.",
+						"Stop " + process + ", or set gobstopper.tasks.db-path to a file of this application's own. "
+								+ "To share tasks between several instances, set gobstopper.tasks.store-type=jdbc.",
 						cause);
 			}
 			case NOT_WRITABLE -> new FailureAnalysis(

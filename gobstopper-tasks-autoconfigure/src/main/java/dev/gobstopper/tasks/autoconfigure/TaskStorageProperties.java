@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for the DuckDB task storage.
+ * Configuration properties for the task storage.
  */
 @ConfigurationProperties("gobstopper.tasks")
 public class TaskStorageProperties {
@@ -18,14 +18,21 @@ public class TaskStorageProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Where tasks are stored: "duckdb" keeps them in an embedded DuckDB file of this
+	 * application's own; "jdbc" keeps them in the application's database (PostgreSQL),
+	 * shared by every instance of the application.
+	 */
+	private StoreType storeType = StoreType.DUCKDB;
+
+	/**
 	 * Path of the DuckDB database file, or ":memory:" for an in-memory database. Missing
-	 * parent folders are created.
+	 * parent folders are created. Only for the "duckdb" store type.
 	 */
 	private String dbPath = "gobstopper_tasks.duckdb";
 
 	/**
-	 * Name of the task table: a plain SQL identifier. Saves are journaled in the table of
-	 * that name with a "_journal" suffix.
+	 * Name of the task table: a plain SQL identifier. On DuckDB, saves are journaled in the
+	 * table of that name with a "_journal" suffix.
 	 */
 	private String tableName = "tasks";
 
@@ -37,6 +44,8 @@ public class TaskStorageProperties {
 
 	private final Cleanup cleanup = new Cleanup();
 
+	private final Leases leases = new Leases();
+
 	private final Duckdb duckdb = new Duckdb();
 
 	public boolean isEnabled() {
@@ -45,6 +54,14 @@ public class TaskStorageProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public StoreType getStoreType() {
+		return this.storeType;
+	}
+
+	public void setStoreType(StoreType storeType) {
+		this.storeType = storeType;
 	}
 
 	public String getDbPath() {
@@ -75,8 +92,25 @@ public class TaskStorageProperties {
 		return this.cleanup;
 	}
 
+	public Leases getLeases() {
+		return this.leases;
+	}
+
 	public Duckdb getDuckdb() {
 		return this.duckdb;
+	}
+
+	/**
+	 * Where the task storage keeps its tasks.
+	 */
+	public enum StoreType {
+
+		/** An embedded DuckDB file of the application's own. */
+		DUCKDB,
+
+		/** The application's database, through JDBC, shared by all its instances. */
+		JDBC
+
 	}
 
 	/**
@@ -134,6 +168,51 @@ public class TaskStorageProperties {
 
 		public void setRetention(Duration retention) {
 			this.retention = retention;
+		}
+
+	}
+
+	public static class Leases {
+
+		static final String DEFAULT_RECLAIM_INTERVAL = "30s";
+
+		/**
+		 * Whether to return tasks whose lease expired to be claimed again, on a schedule.
+		 */
+		private boolean reclaimEnabled = true;
+
+		/**
+		 * How often tasks whose lease expired are returned to be claimed again.
+		 */
+		private Duration reclaimInterval = Duration.ofSeconds(30);
+
+		/**
+		 * The most tasks returned in one round of the reclaim.
+		 */
+		private int reclaimBatch = 1000;
+
+		public boolean isReclaimEnabled() {
+			return this.reclaimEnabled;
+		}
+
+		public void setReclaimEnabled(boolean reclaimEnabled) {
+			this.reclaimEnabled = reclaimEnabled;
+		}
+
+		public Duration getReclaimInterval() {
+			return this.reclaimInterval;
+		}
+
+		public void setReclaimInterval(Duration reclaimInterval) {
+			this.reclaimInterval = reclaimInterval;
+		}
+
+		public int getReclaimBatch() {
+			return this.reclaimBatch;
+		}
+
+		public void setReclaimBatch(int reclaimBatch) {
+			this.reclaimBatch = reclaimBatch;
 		}
 
 	}

@@ -70,7 +70,7 @@ class TaskStorageAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TaskStorageAutoConfiguration.class,
-				TaskStorageCleanupAutoConfiguration.class));
+				TaskStorageSchedulingAutoConfiguration.class));
 
 	@TempDir
 	Path tempDir;
@@ -120,12 +120,15 @@ class TaskStorageAutoConfigurationTests {
 	void defaultsOfThePropertiesAreTheDocumentedOnes() {
 		TaskStorageProperties properties = new TaskStorageProperties();
 		assertThat(properties.isEnabled()).isTrue();
+		assertThat(properties.getStoreType()).isEqualTo(TaskStorageProperties.StoreType.DUCKDB);
 		assertThat(properties.getDbPath()).isEqualTo("gobstopper_tasks.duckdb");
 		assertThat(properties.getTableName()).isEqualTo("tasks");
 		assertThat(properties.getInitializeSchema()).isEqualTo(TaskStorageProperties.InitializeSchema.ALWAYS);
 		assertThat(properties.getCleanup().isEnabled()).isTrue();
 		assertThat(properties.getCleanup().getCron()).isEqualTo("0 0 3 * * *");
 		assertThat(properties.getCleanup().getRetention()).isEqualTo(Duration.ofDays(30));
+		assertThat(properties.getLeases().getReclaimInterval()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getLeases().getReclaimBatch()).isEqualTo(1000);
 		assertThat(properties.getDuckdb().getMemoryLimit()).isEqualTo(DataSize.ofMegabytes(256));
 		assertThat(properties.getDuckdb().getThreads()).isEqualTo(1);
 		assertThat(properties.getDuckdb().getStorageCompatibilityVersion()).isEqualTo("v1.0.0");
@@ -251,7 +254,7 @@ class TaskStorageAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskStorage.class);
 				assertThat(context).doesNotHaveBean(TaskStorageCleanup.class);
-				assertThat(context).doesNotHaveBean(ScheduledTaskHolder.class);
+				assertThat(cronExpressions(context)).isEmpty();
 			});
 	}
 
@@ -729,6 +732,8 @@ class TaskStorageAutoConfigurationTests {
 
 		final List<Duration> cleanups = new CopyOnWriteArrayList<>();
 
+		final List<Integer> reclaims = new CopyOnWriteArrayList<>();
+
 		@Override
 		public void saveTask(TaskInfo task) {
 			this.tasks.put(task.id(), task);
@@ -802,7 +807,8 @@ class TaskStorageAutoConfigurationTests {
 
 		@Override
 		public int reclaimExpiredLeases(int limit) {
-			throw new UnsupportedOperationException("Not used by these tests");
+			this.reclaims.add(limit);
+			return 0;
 		}
 
 		@Override

@@ -26,10 +26,12 @@ class TaskStorageConfigurationMetadataTests {
 	@Test
 	void everyPropertyIsDescribedInTheConfigurationMetadata() throws IOException {
 		Map<String, String> descriptions = descriptions();
-		assertThat(descriptions).containsOnlyKeys(PREFIX + "enabled", PREFIX + "db-path", PREFIX + "table-name",
-				PREFIX + "initialize-schema", PREFIX + "cleanup.enabled", PREFIX + "cleanup.cron",
-				PREFIX + "cleanup.retention", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
-				PREFIX + "duckdb.storage-compatibility-version");
+		assertThat(descriptions).containsOnlyKeys(PREFIX + "enabled", PREFIX + "store-type", PREFIX + "db-path",
+				PREFIX + "table-name", PREFIX + "initialize-schema", PREFIX + "cleanup.enabled",
+				PREFIX + "cleanup.cron", PREFIX + "cleanup.retention", PREFIX + "leases.reclaim-enabled", PREFIX + "leases.reclaim-interval",
+				PREFIX + "leases.reclaim-batch", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
+				PREFIX + "duckdb.storage-compatibility-version", PREFIX + "dashboard.enabled", PREFIX + "dashboard.path",
+				PREFIX + "dashboard.read-only", PREFIX + "dashboard.allow-remote");
 		assertThat(descriptions).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
 	}
 
@@ -38,6 +40,10 @@ class TaskStorageConfigurationMetadataTests {
 		Map<String, String> descriptions = descriptions();
 		assertThat(descriptions.get(PREFIX + "enabled")).startsWith("Whether");
 		assertThat(descriptions.get(PREFIX + "cleanup.enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "leases.reclaim-enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.enabled")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.read-only")).startsWith("Whether");
+		assertThat(descriptions.get(PREFIX + "dashboard.allow-remote")).startsWith("Whether");
 	}
 
 	private Map<String, String> descriptions() throws IOException {

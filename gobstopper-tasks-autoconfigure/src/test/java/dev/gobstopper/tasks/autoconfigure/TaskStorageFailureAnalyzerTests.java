@@ -9,20 +9,37 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import dev.gobstopper.tasks.TaskStorage;
+import dev.gobstopper.tasks.TaskStorageException;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Tests for {@link TaskStorageFailureAnalyzer} on the failures of real application starts.
@@ -89,15 +106,43 @@ class TaskStorageFailureAnalyzerTests {
 	}
 
 	@Test
+	void aQualifiedDataSourceThatIsNotDuckDbIsReportedWithTheDriversClass() {
+		List<FailureAnalysis> analyses = new ArrayList<>();
+		this.contextRunner.withUserConfiguration(H2TaskDataSourceConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			analyses.add(analyzer(new StandardEnvironment()).analyze(context.getStartupFailure()));
+		});
+		assertThat(analyses).singleElement().satisfies((analysis) -> {
+			assertThat(analysis.getDescription()).contains("needs a DuckDB data source").contains("org.h2");
+			assertThat(analysis.getAction()).contains("gobstopper.tasks.store-type=jdbc");
+		});
+	}
+
+	@Test
+	void aStorageFailureThatApplicationCodeMeetsAfterTheStorageStartedIsNotReportedAsAStartupFailure() {
+		Path file = this.tempDir.resolve("tasks.duckdb");
+		SpringApplication application = new SpringApplication(UnreadableTaskReader.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setDefaultProperties(Map.of("gobstopper.tasks.db-path", file.toString(),
+				"spring.main.banner-mode", "off", "spring.main.log-startup-info", "false"));
+		Throwable failure = catchThrowable(application::run);
+		assertThat(failure).isInstanceOf(TaskStorageException.class)
+			.hasMessageContaining("'unreadable'")
+			.hasMessageContaining("status");
+		assertThat(analyzer(new StandardEnvironment()).analyze(failure)).isNull();
+	}
+
+	@Test
 	void aFailureThatIsNotTheTaskStoragesIsLeftToOtherAnalyzers() {
-		assertThat(new TaskStorageFailureAnalyzer().analyze(new IllegalStateException("unrelated"))).isNull();
+		assertThat(analyzer(new StandardEnvironment()).analyze(new IllegalStateException("unrelated"))).isNull();
 	}
 
 	@Test
 	void theAnalyzerIsRegisteredForSpringBootsFailureReport() {
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(getClass().getClassLoader())
-			.load(FailureAnalyzer.class, ArgumentResolver.none(), FailureHandler.handleMessage((message, ex) -> {
-			}));
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, new StandardEnvironment()),
+					FailureHandler.handleMessage((message, ex) -> {
+					}));
 		assertThat(analyzers).hasAtLeastOneElementOfType(TaskStorageFailureAnalyzer.class);
 	}
 
@@ -105,10 +150,14 @@ class TaskStorageFailureAnalyzerTests {
 		List<FailureAnalysis> analyses = new ArrayList<>();
 		this.contextRunner.withPropertyValues("gobstopper.tasks.db-path=" + file).run((context) -> {
 			assertThat(context).hasFailed();
-			analyses.add(new TaskStorageFailureAnalyzer().analyze(context.getStartupFailure()));
+			analyses.add(analyzer(new StandardEnvironment()).analyze(context.getStartupFailure()));
 		});
 		assertThat(analyses).hasSize(1).doesNotContainNull();
 		return analyses.get(0);
+	}
+
+	private static TaskStorageFailureAnalyzer analyzer(Environment environment) {
+		return new TaskStorageFailureAnalyzer(environment);
 	}
 
 	private static List<String> tableNames(Path file) throws SQLException {
@@ -121,6 +170,37 @@ class TaskStorageFailureAnalyzerTests {
 			}
 			return names;
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class H2TaskDataSourceConfiguration {
+
+		@Bean(defaultCandidate = false)
+		@TaskStorageDataSource
+		DataSource taskDataSource() {
+			JdbcDataSource dataSource = new JdbcDataSource();
+			dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID());
+			return dataSource;
+		}
+
+	}
+
+	/**
+	 * An application whose runner reads a task that another program stored with a status
+	 * no task can have.
+	 */
+	@EnableAutoConfiguration
+	static class UnreadableTaskReader {
+
+		@Bean
+		ApplicationRunner readUnreadableTask(TaskStorage storage, @TaskStorageDataSource DataSource dataSource) {
+			return (arguments) -> {
+				new JdbcTemplate(dataSource).update("INSERT INTO tasks (id, name, category, priority, status, "
+						+ "created_at) VALUES ('unreadable', 'n', 'c', 2, 'bogus', now())");
+				storage.getTask("unreadable");
+			};
+		}
+
 	}
 
 }

@@ -10,8 +10,8 @@ import java.sql.Statement;
 
 /**
  * Opens a DuckDB file in a process of its own. With "count" it prints the rows of the
- * tasks table and exits; with "hold" it keeps the file open, and so locked, until its
- * standard input ends.
+ * tasks table and exits; with "journal" the rows of its journal; with "hold" it keeps the
+ * file open, and so locked, until its standard input ends.
  */
 final class DuckDbFileHolder {
 
@@ -21,11 +21,12 @@ final class DuckDbFileHolder {
 	public static void main(String[] args) throws Exception {
 		String mode = args[0];
 		try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + args[1])) {
-			if (mode.equals("count")) {
+			if (mode.equals("count") || mode.equals("journal")) {
+				String table = mode.equals("count") ? "tasks" : "tasks_journal";
 				try (Statement statement = connection.createStatement();
-						ResultSet rs = statement.executeQuery("SELECT count(*) FROM tasks")) {
+						ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
 					rs.next();
-					System.out.println("count " + rs.getLong(1));
+					System.out.println(mode + " " + rs.getLong(1));
 				}
 			}
 			else {
