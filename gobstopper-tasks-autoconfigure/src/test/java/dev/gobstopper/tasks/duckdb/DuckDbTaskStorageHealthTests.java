@@ -59,8 +59,8 @@ class DuckDbTaskStorageHealthTests {
 	void healthReportsSinceWhenMergesFailAndTheBacklogUntilOneSucceeds() {
 		TaskDatabase db = TaskDatabase.in(this.dir);
 		try (DuckDbTaskStorage storage = open(db)) {
+			this.clock.advance(Duration.ofMinutes(1));
 			try (TaskDatabase.MergeHold hold = db.holdMerges(storage)) {
-				this.clock.advance(Duration.ofMinutes(1));
 				for (int i = 0; i < 5; i++) {
 					storage.saveTask(task("held-" + i).build());
 				}
