@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * figure with its ratio to the other stores.
  * <p>
  * Arguments: {@code --smoke} for tiny sizes, {@code --stores=gobstopper,sqlite} to run
- * some stores only, and {@code --<size>=<value>} to change one size (see {@link Sizes}).
+ * some stores only, {@code --postgres-url=<jdbc url>} to choose the PostgreSQL (by default
+ * {@value Postgres#URL_VARIABLE}, else the local one), and {@code --<size>=<value>} to
+ * change one size (see {@link Sizes}).
  */
 public final class Benchmarks {
 
@@ -29,13 +31,16 @@ public final class Benchmarks {
 
 	private final List<Store> stores;
 
+	private final String postgresUrl;
+
 	private final PrintStream out;
 
 	private final PrintStream progress;
 
-	private Benchmarks(Sizes sizes, List<Store> stores, PrintStream out, PrintStream progress) {
+	private Benchmarks(Sizes sizes, List<Store> stores, String postgresUrl, PrintStream out, PrintStream progress) {
 		this.sizes = sizes;
 		this.stores = stores;
+		this.postgresUrl = postgresUrl;
 		this.out = out;
 		this.progress = progress;
 	}
@@ -55,10 +60,14 @@ public final class Benchmarks {
 	static Report run(List<String> args, PrintStream out, PrintStream progress) {
 		boolean smoke = args.contains("--smoke");
 		List<Store> stores = Store.all();
+		String postgresUrl = Postgres.defaultUrl();
 		List<String> sizeArguments = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.startsWith("--stores=")) {
 				stores = Arrays.stream(arg.substring("--stores=".length()).split(",")).map(Store::ofId).toList();
+			}
+			else if (arg.startsWith("--postgres-url=")) {
+				postgresUrl = arg.substring("--postgres-url=".length());
 			}
 			else if (arg.startsWith("--") && arg.contains("=")) {
 				sizeArguments.add(arg.substring(2));
@@ -68,7 +77,7 @@ public final class Benchmarks {
 			}
 		}
 		Sizes sizes = Sizes.parse(smoke ? Sizes.smoke() : Sizes.full(), sizeArguments);
-		return new Benchmarks(sizes, stores, out, progress).run();
+		return new Benchmarks(sizes, stores, postgresUrl, out, progress).run();
 	}
 
 	private Report run() {
@@ -81,9 +90,14 @@ public final class Benchmarks {
 		}
 		List<StoreResults> results = new ArrayList<>();
 		List<String> jvmOptions = jvmOptions();
+		long runId = System.currentTimeMillis();
 		try {
 			for (Store store : this.stores) {
-				results.add(runStore(store, work.resolve(store.id()), jvmOptions));
+				Place place = new Place(work.resolve(store.id()), this.postgresUrl, store.tablePrefix(runId));
+				results.add(runStore(store, place, jvmOptions));
+				if (store.usesPostgres()) {
+					dropTables(place);
+				}
 			}
 		}
 		finally {
@@ -98,7 +112,7 @@ public final class Benchmarks {
 		return List.of("-Xmx" + this.sizes.heap(), "-XX:+UseG1GC");
 	}
 
-	private StoreResults runStore(Store store, Path dir, List<String> jvmOptions) {
+	private StoreResults runStore(Store store, Place place, List<String> jvmOptions) {
 		StoreResults results = new StoreResults(store);
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,7 +121,9 @@ public final class Benchmarks {
 		command.add(System.getProperty("java.class.path"));
 		command.add(StoreRun.class.getName());
 		command.add(store.id());
-		command.add(dir.toString());
+		command.add(place.dir().toString());
+		command.add(place.postgresUrl());
+		command.add(place.table());
 		command.addAll(this.sizes.toArguments());
 		this.progress.println("[" + store.id() + "] starting");
 		Process process;
@@ -144,6 +160,18 @@ public final class Benchmarks {
 			}
 		}
 		return results;
+	}
+
+	/**
+	 * Drop what a store's JVM left in PostgreSQL, if it was stopped before it could.
+	 */
+	private void dropTables(Place place) {
+		try {
+			Postgres.dropTables(place.postgresUrl(), place.table());
+		}
+		catch (Exception ex) {
+			this.progress.println("Could not drop the tables " + place.table() + "*: " + ex);
+		}
 	}
 
 	private void read(Process process, StoreResults results) {

@@ -3,11 +3,17 @@ package dev.gobstopper.tasks.benchmarks;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.gobstopper.tasks.TaskCompletionBucket;
+import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskSummary;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -37,7 +43,16 @@ final class H2Store implements BenchStore {
 			    args JSON,
 			    kwargs JSON,
 			    progress DOUBLE PRECISION DEFAULT 0.0,
-			    progress_message VARCHAR DEFAULT ''
+			    progress_message VARCHAR DEFAULT '',
+			    attempt INTEGER DEFAULT 0,
+			    max_attempts INTEGER DEFAULT 1,
+			    idempotency_key VARCHAR,
+			    not_before TIMESTAMP,
+			    next_attempt_at TIMESTAMP,
+			    lease_owner VARCHAR,
+			    lease_expires_at TIMESTAMP,
+			    claimed_at TIMESTAMP,
+			    last_heartbeat_at TIMESTAMP
 			)""";
 
 	/** The same indexes as the SQLite store. */
@@ -51,6 +66,10 @@ final class H2Store implements BenchStore {
 			+ TaskRows.placeholders("? FORMAT JSON") + ")";
 
 	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.LOCAL_DATE_TIME);
+
+	private final OriginalSql sql = new OriginalSql("tasks", this.rows,
+			"PERCENTILE_CONT(%s) WITHIN GROUP (ORDER BY elapsed_seconds)",
+			"DATEDIFF(SECOND, TIMESTAMP '1970-01-01 00:00:00', completed_at) / %d");
 
 	private final ConnectionPool pool;
 
@@ -89,17 +108,38 @@ final class H2Store implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return OriginalSql.task(this.jdbc, this.rows, id);
+		return this.sql.task(this.jdbc, id);
 	}
 
 	@Override
-	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
-		return OriginalSql.page(this.jdbc, this.rows, category, status, limit, offset);
+	public List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit, int offset) {
+		return this.sql.page(this.jdbc, category, status, limit, offset);
+	}
+
+	@Override
+	public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
+			int offset) {
+		return this.sql.summaries(this.jdbc, category, status, limit, offset);
 	}
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		return OriginalSql.deleteExpired(this.jdbc, this.rows, retention);
+		return this.sql.deleteExpired(this.jdbc, retention);
+	}
+
+	@Override
+	public TaskCounts countTasks(@Nullable String category) {
+		return this.sql.counts(this.jdbc, category);
+	}
+
+	@Override
+	public List<TaskNameStatistics> statisticsByName(Instant since) {
+		return this.sql.statistics(this.jdbc, since);
+	}
+
+	@Override
+	public List<TaskCompletionBucket> completionsOverTime(Instant since, Duration bucket) {
+		return this.sql.completions(this.jdbc, since, bucket);
 	}
 
 	@Override

@@ -10,21 +10,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import dev.gobstopper.tasks.TaskCompletionBucket;
+import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.unit.DataSize;
 
 /**
  * The straight port of Gobstopper's Python storage to Spring's {@link JdbcTemplate}: one
- * statement per call, the original's SQL, table and four secondary indexes.
+ * statement per call, the original's SQL, its table and the four secondary indexes of its
+ * first version.
  */
 final class NaiveDuckDbStore implements BenchStore {
 
@@ -46,7 +53,16 @@ final class NaiveDuckDbStore implements BenchStore {
 			    args JSON,
 			    kwargs JSON,
 			    progress DOUBLE DEFAULT 0.0,
-			    progress_message VARCHAR DEFAULT ''
+			    progress_message VARCHAR DEFAULT '',
+			    attempt INTEGER DEFAULT 0,
+			    max_attempts INTEGER DEFAULT 1,
+			    idempotency_key VARCHAR,
+			    not_before TIMESTAMP,
+			    next_attempt_at TIMESTAMP,
+			    lease_owner VARCHAR,
+			    lease_expires_at TIMESTAMP,
+			    claimed_at TIMESTAMP,
+			    last_heartbeat_at TIMESTAMP
 			)""";
 
 	static final List<String> CREATE_INDEXES = List.of(
@@ -61,6 +77,9 @@ final class NaiveDuckDbStore implements BenchStore {
 				.collect(Collectors.joining(", "));
 
 	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.LOCAL_DATE_TIME);
+
+	private final OriginalSql sql = new OriginalSql("tasks", this.rows, "quantile_cont(elapsed_seconds, %s)",
+			"CAST(floor(epoch(completed_at) / %d) AS BIGINT)");
 
 	private final DuckDbDataSource database;
 
@@ -101,17 +120,71 @@ final class NaiveDuckDbStore implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return OriginalSql.task(this.jdbc, this.rows, id);
+		return this.sql.task(this.jdbc, id);
 	}
 
 	@Override
-	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
-		return OriginalSql.page(this.jdbc, this.rows, category, status, limit, offset);
+	public List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit, int offset) {
+		return this.sql.page(this.jdbc, category, status, limit, offset);
+	}
+
+	@Override
+	public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
+			int offset) {
+		return this.sql.summaries(this.jdbc, category, status, limit, offset);
 	}
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		return OriginalSql.deleteExpired(this.jdbc, this.rows, retention);
+		return this.sql.deleteExpired(this.jdbc, retention);
+	}
+
+	@Override
+	public TaskCounts countTasks(@Nullable String category) {
+		return this.sql.counts(this.jdbc, category);
+	}
+
+	@Override
+	public List<TaskNameStatistics> statisticsByName(Instant since) {
+		return this.sql.statistics(this.jdbc, since);
+	}
+
+	@Override
+	public List<TaskCompletionBucket> completionsOverTime(Instant since, Duration bucket) {
+		return this.sql.completions(this.jdbc, since, bucket);
+	}
+
+	/**
+	 * Look the key up, then save, as the original does: concurrent calls with one key may
+	 * both save.
+	 */
+	@Override
+	public TaskInfo saveTaskIfAbsent(TaskInfo task) {
+		Optional<TaskInfo> stored = this.sql.taskByIdempotencyKey(this.jdbc, task.idempotencyKey());
+		if (stored.isPresent()) {
+			return stored.get();
+		}
+		saveTask(task);
+		return task;
+	}
+
+	/**
+	 * Claim as the original does. DuckDB's optimistic concurrency ends a transaction that
+	 * updates a task another claimer updated since it began with a conflict, at the update
+	 * or at the commit: it lost the race, and gets nothing.
+	 */
+	@Override
+	public Optional<TaskInfo> claimNext(String category, String workerId, Duration lease) {
+		try {
+			return this.sql.claim(this.jdbc, this.transaction, category, workerId, lease);
+		}
+		catch (DataAccessException | TransactionException ex) {
+			String message = ex.getMostSpecificCause().getMessage();
+			if (message != null && message.contains("Conflict")) {
+				return Optional.empty();
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -143,19 +216,32 @@ final class NaiveDuckDbStore implements BenchStore {
 		appendTimestamp(appender, task.completedAt());
 		appender.append(task.elapsedSeconds());
 		appender.append(this.rows.json(task.result()));
-		if (task.error() != null) {
-			appender.append(task.error());
-		}
-		else {
-			appender.appendNull();
-		}
+		appendText(appender, task.error());
 		appender.append(task.retryCount());
 		appender.append(task.maxRetries());
 		appender.append(this.rows.json(task.args()));
 		appender.append(this.rows.json(task.kwargs()));
 		appender.append(task.progress());
 		appender.append(task.progressMessage());
+		appender.append(task.attempt());
+		appender.append(task.maxAttempts());
+		appendText(appender, task.idempotencyKey());
+		appendTimestamp(appender, task.notBefore());
+		appendTimestamp(appender, task.nextAttemptAt());
+		appendText(appender, task.leaseOwner());
+		appendTimestamp(appender, task.leaseExpiresAt());
+		appendTimestamp(appender, task.claimedAt());
+		appendTimestamp(appender, task.lastHeartbeatAt());
 		appender.endRow();
+	}
+
+	private static void appendText(DuckDBAppender appender, @Nullable String text) throws SQLException {
+		if (text != null) {
+			appender.append(text);
+		}
+		else {
+			appender.appendNull();
+		}
 	}
 
 	private static void appendTimestamp(DuckDBAppender appender, @Nullable Instant instant) throws SQLException {

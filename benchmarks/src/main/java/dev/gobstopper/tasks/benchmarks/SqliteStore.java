@@ -5,14 +5,20 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.gobstopper.tasks.TaskCompletionBucket;
+import dev.gobstopper.tasks.TaskCounts;
 import dev.gobstopper.tasks.TaskInfo;
+import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskSummary;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,7 +51,16 @@ final class SqliteStore implements BenchStore {
 			    args TEXT,
 			    kwargs TEXT,
 			    progress REAL DEFAULT 0.0,
-			    progress_message TEXT DEFAULT ''
+			    progress_message TEXT DEFAULT '',
+			    attempt INTEGER DEFAULT 0,
+			    max_attempts INTEGER DEFAULT 1,
+			    idempotency_key TEXT,
+			    not_before TEXT,
+			    next_attempt_at TEXT,
+			    lease_owner TEXT,
+			    lease_expires_at TEXT,
+			    claimed_at TEXT,
+			    last_heartbeat_at TEXT
 			)""";
 
 	/** The indexes a SQLite user would add for the filters and the order of the page query. */
@@ -60,6 +75,10 @@ final class SqliteStore implements BenchStore {
 				.collect(Collectors.joining(", "));
 
 	private final TaskRows rows = new TaskRows(TaskRows.Timestamps.TEXT);
+
+	// SQLite has no percentile function: the durations are fetched and the percentiles computed in Java
+	private final OriginalSql sql = new OriginalSql("tasks", this.rows, null,
+			"CAST(strftime('%%s', completed_at) AS INTEGER) / %d");
 
 	private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -111,17 +130,38 @@ final class SqliteStore implements BenchStore {
 
 	@Override
 	public Optional<TaskInfo> getTask(String id) {
-		return OriginalSql.task(this.reads, this.rows, id);
+		return this.sql.task(this.reads, id);
 	}
 
 	@Override
-	public List<TaskInfo> getTasks(String category, TaskStatus status, int limit, int offset) {
-		return OriginalSql.page(this.reads, this.rows, category, status, limit, offset);
+	public List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit, int offset) {
+		return this.sql.page(this.reads, category, status, limit, offset);
+	}
+
+	@Override
+	public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
+			int offset) {
+		return this.sql.summaries(this.reads, category, status, limit, offset);
 	}
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
-		return write(() -> OriginalSql.deleteExpired(this.writes, this.rows, retention));
+		return write(() -> this.sql.deleteExpired(this.writes, retention));
+	}
+
+	@Override
+	public TaskCounts countTasks(@Nullable String category) {
+		return this.sql.counts(this.reads, category);
+	}
+
+	@Override
+	public List<TaskNameStatistics> statisticsByName(Instant since) {
+		return this.sql.statistics(this.reads, since);
+	}
+
+	@Override
+	public List<TaskCompletionBucket> completionsOverTime(Instant since, Duration bucket) {
+		return this.sql.completions(this.reads, since, bucket);
 	}
 
 	@Override

@@ -45,7 +45,7 @@ final class StoreResults {
 	 */
 	void aborted(String reason) {
 		this.problems.add(reason);
-		for (Workload workload : Workload.values()) {
+		for (Workload workload : this.store.workloads()) {
 			if (!this.figures.containsKey(workload)) {
 				this.failures.putIfAbsent(workload, reason);
 			}

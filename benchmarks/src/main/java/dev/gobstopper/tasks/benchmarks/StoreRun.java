@@ -1,334 +1,253 @@
 package dev.gobstopper.tasks.benchmarks;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Optional;
+import java.util.function.Function;
 
 import dev.gobstopper.tasks.TaskInfo;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Runs every workload against one store, in a JVM of its own, and prints the figures as
+ * Runs every workload of one store, in a JVM of its own, and prints the figures as
  * {@link ResultLine}s for the parent process.
  * <p>
- * The writes run on one fresh database; the reads and the cleanup on another, loaded
- * with the generated tasks, then closed and opened again so that every store starts the
- * reads from its file.
+ * Each family of workloads runs on a database of its own: the writes on a fresh one, the
+ * idempotent saves on another, the queue on one loaded with pending tasks, and the reads,
+ * statistics and cleanup on one loaded with the generated history. A loaded database is
+ * closed and opened again before it is measured, so that every store starts from its
+ * files or tables.
  */
 public final class StoreRun {
 
 	private static final List<Workload> WRITES = List.of(Workload.SAVE_TASK_1, Workload.SAVE_TASK_8,
-			Workload.SAVE_TASK_32, Workload.SAVE_TASKS_SMALL, Workload.SAVE_TASKS_LARGE);
+			Workload.SAVE_TASK_32, Workload.SAVE_TASKS_SMALL, Workload.SAVE_TASKS_LARGE, Workload.LIGHT_PAGE_FULL,
+			Workload.LIGHT_PAGE_SUMMARIES, Workload.LIGHT_PAGE_GAIN);
 
-	private static final List<Workload> READS = List.of(Workload.GET_TASK, Workload.GET_TASKS_MEDIAN,
-			Workload.GET_TASKS_SLOWEST, Workload.CLEANUP);
+	private static final List<Workload> READS = List.of(Workload.GET_TASK, Workload.ROUND_TRIP,
+			Workload.GET_TASKS_MEDIAN, Workload.GET_TASKS_SLOWEST, Workload.GET_TASKS_UNFILTERED,
+			Workload.GET_TASKS_BY_CATEGORY, Workload.GET_TASKS_BY_STATUS, Workload.COUNT_TASKS,
+			Workload.STATISTICS_BY_NAME, Workload.COMPLETIONS_OVER_TIME, Workload.GET_TASKS_WHILE_SAVING,
+			Workload.POLL, Workload.CLEANUP, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99);
 
 	private final Store store;
 
-	private final Path dir;
+	private final Place place;
 
 	private final Sizes sizes;
 
-	private final PrintStream out;
+	private final Output output;
 
-	private StoreRun(Store store, Path dir, Sizes sizes, PrintStream out) {
+	private StoreRun(Store store, Place place, Sizes sizes, Output output) {
 		this.store = store;
-		this.dir = dir;
+		this.place = place;
 		this.sizes = sizes;
-		this.out = out;
+		this.output = output;
 	}
 
 	/**
 	 * Run the workloads of one store.
-	 * @param args the store's id, a folder for its databases, then the sizes as
-	 * {@code key=value}
+	 * @param args the store's id, a folder for its files, the JDBC URL of the PostgreSQL,
+	 * the prefix of its tables there, then the sizes as {@code key=value}
 	 */
-	public static void main(String[] args) throws IOException {
-		if (args.length < 2) {
-			System.err.println("Usage: StoreRun <store> <folder> [size=value ...]");
+	public static void main(String[] args) {
+		if (args.length < 4) {
+			System.err.println("Usage: StoreRun <store> <folder> <postgres-url> <table-prefix> [size=value ...]");
 			System.exit(2);
 		}
-		Sizes sizes = Sizes.parse(Sizes.full(), Arrays.asList(args).subList(2, args.length));
-		new StoreRun(Store.ofId(args[0]), Path.of(args[1]), sizes, System.out).run();
+		Sizes sizes = Sizes.parse(Sizes.full(), Arrays.asList(args).subList(4, args.length));
+		Place place = new Place(Path.of(args[1]), args[2], args[3]);
+		new StoreRun(Store.ofId(args[0]), place, sizes, new Output(System.out)).run();
 		System.out.flush();
 		// Stops whatever a store left running
 		System.exit(0);
 	}
 
-	private void run() throws IOException {
-		runWrites(Files.createDirectories(this.dir.resolve("writes")));
-		Path reads = Files.createDirectories(this.dir.resolve("reads"));
-		if (load(reads)) {
-			runReads(reads);
+	private void run() {
+		phase("writes", WRITES, this::runWrites);
+		if (this.store.runs(Workload.SAVE_TASK_IF_ABSENT)) {
+			phase("keys", List.of(Workload.SAVE_TASK_IF_ABSENT), (bench) -> this.output.measure(
+					Workload.SAVE_TASK_IF_ABSENT, () -> new WriteWorkloads(bench, this.sizes, this.output)
+						.saveTaskIfAbsentRate(this.store.promisesOneTaskPerKey())));
 		}
-		else {
-			READS.forEach((workload) -> emit(ResultLine.failed(workload, "the tasks could not be loaded")));
+		if (this.store.runs(Workload.QUEUE)) {
+			Place queue = this.place.database("queue");
+			load(queue, List.of(Workload.QUEUE), (bench) -> QueueWorkload.load(bench, this.sizes))
+				.ifPresent((tasks) -> phase(queue, List.of(Workload.QUEUE), (bench) -> this.output
+					.measure(Workload.QUEUE, () -> new QueueWorkload(bench, this.sizes, this.output).run())));
 		}
-		measure(Workload.PEAK_MEMORY, StoreRun::peakMemoryMegabytes);
-		emit(ResultLine.of(ResultLine.Kind.NOTE, heapUse()));
-		emit(ResultLine.of(ResultLine.Kind.DONE, this.store.id()));
+		Place reads = this.place.database("reads");
+		load(reads, READS, this::loadHistory)
+			.ifPresent((loaded) -> phase(reads, READS, (bench) -> runReads(bench, loaded)));
+		this.output.measure(Workload.PEAK_MEMORY, StoreRun::peakMemoryMegabytes);
+		this.output.note(heapUse());
+		this.output.emit(ResultLine.of(ResultLine.Kind.DONE, this.store.id()));
 	}
 
-	private void runWrites(Path writes) {
-		BenchStore bench;
+	private void runWrites(BenchStore bench) {
+		this.output.emit(ResultLine.of(ResultLine.Kind.ENGINE, bench.engine()));
+		WriteWorkloads writes = new WriteWorkloads(bench, this.sizes, this.output);
+		for (int threads : Sizes.SAVE_THREADS) {
+			this.output.measure(Workload.saveTask(threads), () -> writes.saveTaskRate(threads));
+		}
+		this.output.measure(Workload.SAVE_TASKS_SMALL, () -> writes.saveTasksRate(this.sizes.smallBatch()));
+		this.output.measure(Workload.SAVE_TASKS_LARGE, () -> writes.saveTasksRate(this.sizes.largeBatch()));
 		try {
-			bench = this.store.open(writes);
+			double[] millis = writes.lightPageMillis();
+			this.output.result(Workload.LIGHT_PAGE_FULL, millis[0]);
+			this.output.result(Workload.LIGHT_PAGE_SUMMARIES, millis[1]);
+			this.output.result(Workload.LIGHT_PAGE_GAIN, millis[0] / millis[1]);
 		}
-		catch (Exception ex) {
-			WRITES.forEach((workload) -> emit(ResultLine.failed(workload, "could not open the store: " + ex)));
-			return;
-		}
-		try {
-			emit(ResultLine.of(ResultLine.Kind.ENGINE, bench.engine()));
-			for (int threads : Sizes.SAVE_THREADS) {
-				measure(Workload.saveTask(threads), () -> saveTaskRate(bench, threads));
-			}
-			measure(Workload.SAVE_TASKS_SMALL, () -> saveTasksRate(bench, this.sizes.smallBatch()));
-			measure(Workload.SAVE_TASKS_LARGE, () -> saveTasksRate(bench, this.sizes.largeBatch()));
-		}
-		finally {
-			bench.close();
+		catch (RuntimeException ex) {
+			failed(List.of(Workload.LIGHT_PAGE_FULL, Workload.LIGHT_PAGE_SUMMARIES, Workload.LIGHT_PAGE_GAIN),
+					ex.toString());
 		}
 	}
 
 	/**
-	 * Save from many threads at once for a fixed time: each thread alternates between a
-	 * new pending task and the next state of one of its own earlier tasks.
+	 * Load the generated history by the store's fast path.
 	 */
-	private double saveTaskRate(BenchStore bench, int threads) throws InterruptedException {
-		AtomicBoolean stop = new AtomicBoolean();
-		LongAdder saves = new LongAdder();
-		LongAdder failures = new LongAdder();
-		AtomicReference<@Nullable RuntimeException> firstFailure = new AtomicReference<>();
-		List<Thread> savers = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			SplittableRandom random = new SplittableRandom(threads * 1_000L + t);
-			Thread saver = new Thread(() -> {
-				Deque<TaskInfo> unfinished = new ArrayDeque<>();
-				for (long call = 0; !stop.get(); call++) {
-					boolean update = (call % 2 == 1) && !unfinished.isEmpty();
-					TaskInfo task = update ? TaskGenerator.next(unfinished.pollFirst()) : TaskGenerator.pending(random);
-					try {
-						bench.saveTask(task);
-						saves.increment();
-						if (!task.isCompleted()) {
-							unfinished.addLast(task);
-						}
-					}
-					catch (RuntimeException ex) {
-						failures.increment();
-						firstFailure.compareAndSet(null, ex);
-					}
-				}
-			}, "saver-" + t);
-			saver.setDaemon(true);
-			savers.add(saver);
-		}
-		savers.forEach(Thread::start);
-		try {
-			Thread.sleep(this.sizes.warmUp().toMillis());
-			long startSaves = saves.sum();
-			long start = System.nanoTime();
-			Thread.sleep(this.sizes.measure().toMillis());
-			long endSaves = saves.sum();
-			long end = System.nanoTime();
-			return (endSaves - startSaves) / seconds(end - start);
-		}
-		finally {
-			stop.set(true);
-			for (Thread saver : savers) {
-				saver.join(TimeUnit.MINUTES.toMillis(2));
-				if (saver.isAlive()) {
-					emit(ResultLine.of(ResultLine.Kind.PROBLEM,
-							"saveTask from " + threads + " threads: a saving thread did not return within 2 minutes"));
-					break;
-				}
-			}
-			RuntimeException failure = firstFailure.get();
-			if (failure != null) {
-				emit(ResultLine.of(ResultLine.Kind.PROBLEM, "saveTask from " + threads + " threads: " + failures.sum()
-						+ " saves failed; the first with " + failure));
-			}
-		}
-	}
-
-	/**
-	 * Save batches of new tasks until the time budget or the batch count runs out, at
-	 * least one batch.
-	 */
-	private double saveTasksRate(BenchStore bench, int size) {
-		SplittableRandom random = new SplittableRandom(size);
-		bench.saveTasks(batch(random, Math.min(size, 100)));
-		long rows = 0;
-		long nanos = 0;
-		int batches = 0;
-		while (batches < this.sizes.maxBatches() && nanos < this.sizes.batchBudget().toNanos()) {
-			List<TaskInfo> batch = batch(random, size);
-			long start = System.nanoTime();
-			bench.saveTasks(batch);
-			nanos += System.nanoTime() - start;
-			rows += size;
-			batches++;
-		}
-		emit(ResultLine.of(ResultLine.Kind.NOTE, String.format("saveTasks in batches of %,d: %d batch(es) in %.1f s",
-				size, batches, seconds(nanos))));
-		return rows / seconds(nanos);
-	}
-
-	private static List<TaskInfo> batch(SplittableRandom random, int size) {
-		List<TaskInfo> batch = new ArrayList<>(size);
-		for (int i = 0; i < size; i++) {
-			batch.add(TaskGenerator.pending(random));
-		}
-		return batch;
-	}
-
-	/**
-	 * Load the generated tasks by the store's fast path, then close the store so that the
-	 * reads start from the file.
-	 */
-	private boolean load(Path reads) {
+	private StatisticsWorkloads.LoadedTasks loadHistory(BenchStore bench) {
 		TaskGenerator generator = new TaskGenerator(this.sizes.tasks(), Instant.now());
-		long loading = 0;
-		String path = "?";
-		long start;
-		try (BenchStore bench = this.store.open(reads)) {
-			path = bench.bulkLoadPath();
-			for (int from = 0; from < this.sizes.tasks(); from += Sizes.LOAD_BATCH) {
-				List<TaskInfo> batch = generator.loaded(from, Math.min(from + Sizes.LOAD_BATCH, this.sizes.tasks()));
-				long batchStart = System.nanoTime();
-				bench.bulkLoad(batch);
-				loading += System.nanoTime() - batchStart;
+		Instant window = Instant.now().minus(Duration.ofDays(30));
+		long created = 0;
+		long completed = 0;
+		long nanos = 0;
+		for (int from = 0; from < this.sizes.tasks(); from += Sizes.LOAD_BATCH) {
+			List<TaskInfo> batch = generator.loaded(from, Math.min(from + Sizes.LOAD_BATCH, this.sizes.tasks()));
+			for (TaskInfo task : batch) {
+				created += task.createdAt().isBefore(window) ? 0 : 1;
+				completed += (task.isCompleted() && !task.completedAt().isBefore(window)) ? 1 : 0;
 			}
-			start = System.nanoTime();
+			long start = System.nanoTime();
+			bench.bulkLoad(batch);
+			nanos += System.nanoTime() - start;
 		}
-		catch (Exception ex) {
-			emit(ResultLine.of(ResultLine.Kind.PROBLEM, "Loading " + this.sizes.tasks() + " tasks failed: " + ex));
-			return false;
-		}
-		long closing = System.nanoTime() - start;
-		emit(ResultLine.of(ResultLine.Kind.NOTE,
-				String.format("loaded %,d tasks for the reads by %s in batches of %,d: %.1f s, then closed in %.1f s",
-						this.sizes.tasks(), path, Sizes.LOAD_BATCH, seconds(loading), seconds(closing))));
-		return true;
+		this.output.note(String.format("loaded %,d tasks for the reads by %s in batches of %,d: %.1f s",
+				this.sizes.tasks(), bench.bulkLoadPath(), Sizes.LOAD_BATCH, Timing.seconds(nanos)));
+		return new StatisticsWorkloads.LoadedTasks(this.sizes.tasks(), created, completed);
 	}
 
-	private void runReads(Path reads) {
-		BenchStore bench;
-		try {
-			bench = this.store.open(reads);
-		}
-		catch (Exception ex) {
-			READS.forEach((workload) -> emit(ResultLine.failed(workload, "could not open the loaded store: " + ex)));
-			return;
+	private void runReads(BenchStore bench, StatisticsWorkloads.LoadedTasks loaded) {
+		ReadWorkloads reads = new ReadWorkloads(bench, this.sizes, this.output);
+		this.output.measure(Workload.GET_TASK, reads::getTaskRate);
+		if (this.store.runs(Workload.ROUND_TRIP)) {
+			this.output.measure(Workload.ROUND_TRIP, reads::roundTripRate);
 		}
 		try {
-			measure(Workload.GET_TASK, () -> getTaskRate(bench));
+			double[] page = reads.pageMillis(TaskGenerator.PAGE_CATEGORY, TaskGenerator.PAGE_STATUS);
+			this.output.result(Workload.GET_TASKS_MEDIAN, page[0]);
+			this.output.result(Workload.GET_TASKS_SLOWEST, page[1]);
+		}
+		catch (RuntimeException ex) {
+			failed(List.of(Workload.GET_TASKS_MEDIAN, Workload.GET_TASKS_SLOWEST), ex.toString());
+		}
+		if (this.store.runs(Workload.GET_TASKS_UNFILTERED)) {
+			this.output.measure(Workload.GET_TASKS_UNFILTERED, () -> reads.pageMillis(null, null)[0]);
+			this.output.measure(Workload.GET_TASKS_BY_CATEGORY,
+					() -> reads.pageMillis(TaskGenerator.PAGE_CATEGORY, null)[0]);
+			this.output.measure(Workload.GET_TASKS_BY_STATUS,
+					() -> reads.pageMillis(null, TaskGenerator.PAGE_STATUS)[0]);
+		}
+		StatisticsWorkloads statistics = new StatisticsWorkloads(bench, this.sizes, this.output, loaded);
+		this.output.measure(Workload.COUNT_TASKS, statistics::countTasksMillis);
+		this.output.measure(Workload.STATISTICS_BY_NAME, statistics::statisticsByNameMillis);
+		this.output.measure(Workload.COMPLETIONS_OVER_TIME, statistics::completionsOverTimeMillis);
+		// The workloads from here on save tasks, which the statistics would count
+		if (this.store.runs(Workload.GET_TASKS_WHILE_SAVING)) {
+			this.output.measure(Workload.GET_TASKS_WHILE_SAVING, reads::pageWhileSavingMillis);
+		}
+		this.output.measure(Workload.POLL, reads::pollRate);
+		CleanupWorkloads cleanup = new CleanupWorkloads(bench, this.sizes, this.output);
+		if (this.store.runs(Workload.CLEANUP)) {
+			this.output.measure(Workload.CLEANUP, cleanup::cleanupSeconds);
+		}
+		if (this.store.runs(Workload.CLEANUP_WHILE_SAVING)) {
 			try {
-				double[] pages = pageMillis(bench);
-				report(Workload.GET_TASKS_MEDIAN, pages[0]);
-				report(Workload.GET_TASKS_SLOWEST, pages[1]);
+				double[] figures = cleanup.cleanupWhileSaving();
+				this.output.result(Workload.CLEANUP_WHILE_SAVING, figures[0]);
+				this.output.result(Workload.CLEANUP_SAVES_P99, figures[1]);
 			}
 			catch (Exception ex) {
-				emit(ResultLine.failed(Workload.GET_TASKS_MEDIAN, ex.toString()));
-				emit(ResultLine.failed(Workload.GET_TASKS_SLOWEST, ex.toString()));
+				failed(List.of(Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99), ex.toString());
 			}
-			measure(Workload.CLEANUP, () -> cleanupSeconds(bench));
-		}
-		finally {
-			bench.close();
 		}
 	}
 
-	private double getTaskRate(BenchStore bench) {
-		SplittableRandom random = new SplittableRandom(42);
-		int warmUp = Math.max(1, Math.min(1_000, this.sizes.maxReads() / 10));
-		for (int i = 0; i < warmUp; i++) {
-			bench.getTask(TaskGenerator.id(random.nextInt(this.sizes.tasks())));
-		}
-		int reads = 0;
-		int missing = 0;
-		long start = System.nanoTime();
-		long deadline = start + this.sizes.readBudget().toNanos();
-		while (reads < this.sizes.maxReads() && System.nanoTime() < deadline) {
-			if (bench.getTask(TaskGenerator.id(random.nextInt(this.sizes.tasks()))).isEmpty()) {
-				missing++;
-			}
-			reads++;
-		}
-		long nanos = System.nanoTime() - start;
-		if (missing > 0) {
-			emit(ResultLine.of(ResultLine.Kind.PROBLEM,
-					String.format("getTask found no task for %,d of %,d loaded ids", missing, reads)));
-		}
-		return reads / seconds(nanos);
+	private void phase(String database, List<Workload> workloads, Phase phase) {
+		phase(this.place.database(database), workloads, phase);
 	}
 
 	/**
-	 * Return the median and the slowest time of a page, in milliseconds.
+	 * Open the store at a place, run workloads on it, close it, and drop its tables if it
+	 * keeps them in PostgreSQL. If the store cannot be opened, the workloads fail.
 	 */
-	private double[] pageMillis(BenchStore bench) {
-		for (int i = 0; i < 3; i++) {
-			checkPage(bench.getTasks(TaskGenerator.PAGE_CATEGORY, TaskGenerator.PAGE_STATUS, Sizes.PAGE_SIZE, 0));
+	private void phase(Place database, List<Workload> workloads, Phase phase) {
+		BenchStore bench;
+		try {
+			bench = this.store.open(database);
 		}
-		List<Long> times = new ArrayList<>();
-		long deadline = System.nanoTime() + this.sizes.pageBudget().toNanos();
-		while (times.size() < this.sizes.maxPages() && (times.isEmpty() || System.nanoTime() < deadline)) {
+		catch (Exception ex) {
+			failed(workloads, "could not open the store: " + ex);
+			discard(database);
+			return;
+		}
+		try {
+			phase.run(bench);
+		}
+		finally {
+			bench.close();
+			discard(database);
+		}
+	}
+
+	/**
+	 * Load a database, settle it and close it.
+	 * @return what the loader says of what it loaded, or empty if it could not load; the
+	 * workloads fail then
+	 */
+	private <T> Optional<T> load(Place database, List<Workload> workloads, Function<BenchStore, T> loader) {
+		T loaded;
+		long closing;
+		try (BenchStore bench = this.store.open(database)) {
+			loaded = loader.apply(bench);
 			long start = System.nanoTime();
-			List<TaskInfo> page = bench.getTasks(TaskGenerator.PAGE_CATEGORY, TaskGenerator.PAGE_STATUS,
-					Sizes.PAGE_SIZE, 0);
-			times.add(System.nanoTime() - start);
-			checkPage(page);
+			bench.settle();
+			this.output.note(String.format("settled the loaded %s database in %.1f s", database.dir().getFileName(),
+					Timing.seconds(System.nanoTime() - start)));
+			closing = System.nanoTime();
 		}
-		Collections.sort(times);
-		int n = times.size();
-		double median = (n % 2 == 1) ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2.0;
-		if (n < this.sizes.maxPages()) {
-			emit(ResultLine.of(ResultLine.Kind.NOTE, "getTasks page: " + n + " pages within the time budget"));
+		catch (Exception ex) {
+			this.output.problem("Loading the " + database.dir().getFileName() + " database failed: " + ex);
+			failed(workloads, "the tasks could not be loaded");
+			discard(database);
+			return Optional.empty();
 		}
-		return new double[] { median / 1e6, times.get(n - 1) / 1e6 };
+		this.output.note(String.format("closed the loaded %s database in %.1f s", database.dir().getFileName(),
+				Timing.seconds(System.nanoTime() - closing)));
+		return Optional.of(loaded);
 	}
 
-	private void checkPage(List<TaskInfo> page) {
-		boolean wrong = page.size() != Sizes.PAGE_SIZE;
-		for (int i = 0; i < page.size(); i++) {
-			TaskInfo task = page.get(i);
-			wrong |= !task.category().equals(TaskGenerator.PAGE_CATEGORY) || task.status() != TaskGenerator.PAGE_STATUS
-					|| (i > 0 && task.createdAt().isAfter(page.get(i - 1).createdAt()));
-		}
-		if (wrong) {
-			throw new IllegalStateException("getTasks returned a wrong page: " + page.size() + " tasks, expected "
-					+ Sizes.PAGE_SIZE + " of category " + TaskGenerator.PAGE_CATEGORY + " and status "
-					+ TaskGenerator.PAGE_STATUS + ", newest first");
+	private void discard(Place database) {
+		if (this.store.usesPostgres()) {
+			try {
+				Postgres.dropTables(database.postgresUrl(), database.table());
+			}
+			catch (Exception ex) {
+				this.output.note("could not drop the tables " + database.table() + "*: " + ex);
+			}
 		}
 	}
 
-	private double cleanupSeconds(BenchStore bench) {
-		long start = System.nanoTime();
-		int deleted = bench.cleanupOldTasks(TaskGenerator.RETENTION);
-		long nanos = System.nanoTime() - start;
-		int expected = this.sizes.tasks() / 2;
-		if (deleted != expected) {
-			emit(ResultLine.of(ResultLine.Kind.PROBLEM,
-					String.format("cleanupOldTasks deleted %,d tasks, expected %,d", deleted, expected)));
-		}
-		return seconds(nanos);
+	private void failed(List<Workload> workloads, String reason) {
+		workloads.stream().filter(this.store::runs).forEach((workload) -> this.output.failed(workload, reason));
 	}
 
 	/**
@@ -358,34 +277,13 @@ public final class StoreRun {
 		return String.format("Java heap: the peaks of its pools add up to %,d MB used", peakUsed >> 20);
 	}
 
-	private void measure(Workload workload, Measurement measurement) {
-		try {
-			report(workload, measurement.run());
-		}
-		catch (Exception ex) {
-			emit(ResultLine.failed(workload, ex.toString()));
-		}
-	}
-
-	private void report(Workload workload, double value) {
-		emit(ResultLine.result(workload, value));
-	}
-
-	private void emit(ResultLine line) {
-		synchronized (this.out) {
-			this.out.println(line.format());
-			this.out.flush();
-		}
-	}
-
-	private static double seconds(long nanos) {
-		return Math.max(nanos, 1) / 1e9;
-	}
-
+	/**
+	 * Workloads run on an open store.
+	 */
 	@FunctionalInterface
-	private interface Measurement {
+	private interface Phase {
 
-		double run() throws Exception;
+		void run(BenchStore bench);
 
 	}
 

@@ -15,12 +15,14 @@ import dev.gobstopper.tasks.TaskStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Realistic tasks, the same for every store: six categories, every status, a small
- * result, arguments and keyword arguments, UUID ids.
+ * Realistic tasks, the same for every store: six categories, 36 task names, every status,
+ * durations typical of each kind of work with a long tail, some retries, a small result,
+ * arguments and keyword arguments, UUID ids.
  * <p>
  * The loaded table spans 120 days in the order tasks were created. Its older half
  * finished more than {@link #RETENTION} ago, so cleanup deletes exactly that half; the
- * newer half holds every status, its finished tasks within the retention.
+ * newer half, the last 29 days, holds every status, its finished tasks within the
+ * retention.
  */
 final class TaskGenerator {
 
@@ -33,9 +35,32 @@ final class TaskGenerator {
 	/** The status of the page workload. */
 	static final TaskStatus PAGE_STATUS = TaskStatus.SUCCESS;
 
+	/** The categories of the queue workload. */
+	static final List<String> QUEUE_CATEGORIES = List.of("email", "reports", "billing", "media");
+
+	/** The category of the tasks with large results. */
+	static final String LARGE_RESULT_CATEGORY = "exports";
+
 	private static final String[] CATEGORIES = { "email", "reports", "billing", "media", "sync", "notifications" };
 
 	private static final String[] ACTIONS = { "send", "render", "import", "export", "resize", "reconcile" };
+
+	/** The age of the newest loaded task. */
+	private static final Duration NEWEST = Duration.ofMinutes(15);
+
+	/** The time over which the newer half of the loaded tasks was created. */
+	private static final Duration NEWER_SPAN = Duration.ofDays(29).minus(NEWEST);
+
+	/** The median duration of each action, in seconds. */
+	private static final double[] TYPICAL_SECONDS = { 0.4, 6, 25, 12, 1.5, 40 };
+
+	/** The longest duration, in seconds. */
+	private static final double MAX_SECONDS = 600;
+
+	private static final int MAX_RETRIES = 3;
+
+	/** Text of about a kilobyte, ten of which make a large result. */
+	private static final String KILOBYTE = "row,".repeat(255);
 
 	private static final long SEED = 0x5EEDL;
 
@@ -74,9 +99,10 @@ final class TaskGenerator {
 		int half = this.tasks / 2;
 		boolean old = index < half;
 		int halfSize = Math.max(half, 1);
-		// the older half from 120 to 31 days ago, the newer one from 29 days ago to now
+		// the older half from 120 to 31 days ago, the newer one from 29 days ago to a quarter of an hour ago, so
+		// that every loaded task finished before the load
 		Duration age = old ? Duration.ofDays(120).minus(Duration.ofDays(89).multipliedBy(index).dividedBy(halfSize))
-				: Duration.ofDays(29).minus(Duration.ofDays(29).multipliedBy(index - half).dividedBy(halfSize));
+				: NEWEST.plus(NEWER_SPAN.minus(NEWER_SPAN.multipliedBy(index - half).dividedBy(halfSize)));
 		TaskStatus status = old ? oldStatus(random) : recentStatus(random);
 		return task(random, id, this.now.minus(age), status);
 	}
@@ -86,6 +112,44 @@ final class TaskGenerator {
 	 */
 	static TaskInfo pending(SplittableRandom random) {
 		return task(random, uuid(random), Instant.now(), TaskStatus.PENDING);
+	}
+
+	/**
+	 * Return a new task of the given category, pending since a moment of the last hour.
+	 */
+	static TaskInfo queued(SplittableRandom random, String category) {
+		Instant createdAt = Instant.now().minusMillis(random.nextLong(3_600_000));
+		return task(random, uuid(random), createdAt, TaskStatus.PENDING).toBuilder()
+			.category(category)
+			.name(category + "." + ACTIONS[random.nextInt(ACTIONS.length)])
+			.build();
+	}
+
+	/**
+	 * Return a new task, pending since now, with the given idempotency key.
+	 */
+	static TaskInfo withIdempotencyKey(SplittableRandom random, String key) {
+		return pending(random).toBuilder().idempotencyKey(key).build();
+	}
+
+	/**
+	 * Return a task that succeeded a moment ago with a result of about 10 KB, as an
+	 * export or a report returns.
+	 */
+	static TaskInfo withLargeResult(SplittableRandom random) {
+		TaskInfo task = task(random, uuid(random), Instant.now().minusSeconds(60), TaskStatus.SUCCESS);
+		List<String> rows = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			rows.add(KILOBYTE);
+		}
+		Map<String, @Nullable Object> result = new LinkedHashMap<>();
+		result.put("rows", rows);
+		result.put("output", "s3://tasks/exports/" + task.id() + ".csv");
+		return task.toBuilder()
+			.category(LARGE_RESULT_CATEGORY)
+			.name(LARGE_RESULT_CATEGORY + ".export")
+			.result(result)
+			.build();
 	}
 
 	/**
@@ -114,35 +178,56 @@ final class TaskGenerator {
 
 	private static TaskInfo task(SplittableRandom random, String id, Instant createdAt, TaskStatus status) {
 		String category = CATEGORIES[random.nextInt(CATEGORIES.length)];
+		int action = random.nextInt(ACTIONS.length);
 		TaskInfo.Builder task = TaskInfo.builder()
 			.id(id)
-			.name(category + "." + ACTIONS[random.nextInt(ACTIONS.length)])
+			.name(category + "." + ACTIONS[action])
 			.category(category)
 			.priority(priority(random))
 			.status(status)
 			.createdAt(createdAt)
-			.maxRetries(3)
+			.maxRetries(MAX_RETRIES)
+			.maxAttempts(MAX_RETRIES + 1)
 			.args(List.of(random.nextInt(1_000_000), "user-" + random.nextInt(50_000)))
 			.kwargs(kwargs(random));
 		if (status == TaskStatus.PENDING) {
 			return task.build();
 		}
+		int retries = switch (status) {
+			case FAILED -> MAX_RETRIES;
+			case RETRY -> 1 + random.nextInt(2);
+			default -> retriesOfSuccess(random);
+		};
 		Instant startedAt = createdAt.plusMillis(random.nextInt(2_000));
-		task.startedAt(startedAt);
+		task.startedAt(startedAt).retryCount(retries).attempt(retries + 1);
 		if (status == TaskStatus.STARTED) {
 			return task.progress(random.nextInt(100)).progressMessage("running").build();
 		}
 		if (status == TaskStatus.RETRY) {
-			return task.retryCount(1 + random.nextInt(2)).error("ConnectionError: upstream timed out").build();
+			return task.error("ConnectionError: upstream timed out").build();
 		}
-		double elapsed = 0.05 + random.nextDouble() * 30;
+		double elapsed = duration(random, action);
 		task.completedAt(startedAt.plusNanos((long) (elapsed * 1e9))).elapsedSeconds(elapsed);
 		return switch (status) {
 			case SUCCESS -> task.result(result(random.nextInt(100_000), category)).progress(100).progressMessage("done")
 				.build();
-			case FAILED -> task.retryCount(3).error("TimeoutError: gave up after 3 retries").build();
+			case FAILED -> task.error("TimeoutError: gave up after 3 retries").build();
 			default -> task.progressMessage("cancelled").build();
 		};
+	}
+
+	/**
+	 * Return how long a run of the action took: log-normal around its typical duration,
+	 * with a long tail.
+	 */
+	private static double duration(SplittableRandom random, int action) {
+		double seconds = TYPICAL_SECONDS[action] * Math.exp(0.8 * random.nextGaussian());
+		return Math.min(Math.max(seconds, 0.01), MAX_SECONDS);
+	}
+
+	private static int retriesOfSuccess(SplittableRandom random) {
+		int roll = random.nextInt(100);
+		return (roll < 6) ? 1 : (roll < 8) ? 2 : 0;
 	}
 
 	private static TaskStatus oldStatus(SplittableRandom random) {

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskPriority;
 import dev.gobstopper.tasks.TaskStatus;
+import dev.gobstopper.tasks.TaskSummary;
+import dev.gobstopper.tasks.support.TaskRow;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.RowMapper;
@@ -29,12 +32,13 @@ import org.springframework.jdbc.core.RowMapper;
  */
 final class TaskRows {
 
-	/** The columns of Gobstopper's task table, in its order. */
-	static final List<String> COLUMNS = List.of("id", "name", "category", "priority", "status", "created_at",
-			"started_at", "completed_at", "elapsed_seconds", "result", "error", "retry_count", "max_retries", "args",
-			"kwargs", "progress", "progress_message");
+	/** The columns of the task table: the first Gobstopper table's, then those it added for leases. */
+	static final List<String> COLUMNS = TaskRow.COLUMNS;
 
 	static final String COLUMN_LIST = String.join(", ", COLUMNS);
+
+	/** The columns of a {@link TaskSummary}. */
+	static final String SUMMARY_COLUMNS = "id, name, category, priority, status, created_at, elapsed_seconds, progress";
 
 	static final String TERMINAL_STATUSES = "('success', 'failed', 'cancelled')";
 
@@ -45,6 +49,8 @@ final class TaskRows {
 	private final Timestamps timestamps;
 
 	private final RowMapper<TaskInfo> rowMapper = this::read;
+
+	private final RowMapper<TaskSummary> summaryMapper = this::readSummary;
 
 	TaskRows(Timestamps timestamps) {
 		this.timestamps = timestamps;
@@ -71,7 +77,7 @@ final class TaskRows {
 	}
 
 	/**
-	 * Bind the task's values to the first 17 parameters, in column order.
+	 * Bind the task's values to the first 26 parameters, in column order.
 	 */
 	void bind(PreparedStatement statement, TaskInfo task) throws SQLException {
 		statement.setString(1, task.id());
@@ -84,18 +90,31 @@ final class TaskRows {
 		this.timestamps.bind(statement, 8, task.completedAt());
 		statement.setDouble(9, task.elapsedSeconds());
 		statement.setString(10, json(task.result()));
-		if (task.error() != null) {
-			statement.setString(11, task.error());
-		}
-		else {
-			statement.setNull(11, Types.VARCHAR);
-		}
+		bindText(statement, 11, task.error());
 		statement.setInt(12, task.retryCount());
 		statement.setInt(13, task.maxRetries());
 		statement.setString(14, json(task.args()));
 		statement.setString(15, json(task.kwargs()));
 		statement.setDouble(16, task.progress());
 		statement.setString(17, task.progressMessage());
+		statement.setInt(18, task.attempt());
+		statement.setInt(19, task.maxAttempts());
+		bindText(statement, 20, task.idempotencyKey());
+		this.timestamps.bind(statement, 21, task.notBefore());
+		this.timestamps.bind(statement, 22, task.nextAttemptAt());
+		bindText(statement, 23, task.leaseOwner());
+		this.timestamps.bind(statement, 24, task.leaseExpiresAt());
+		this.timestamps.bind(statement, 25, task.claimedAt());
+		this.timestamps.bind(statement, 26, task.lastHeartbeatAt());
+	}
+
+	private static void bindText(PreparedStatement statement, int index, @Nullable String text) throws SQLException {
+		if (text != null) {
+			statement.setString(index, text);
+		}
+		else {
+			statement.setNull(index, Types.VARCHAR);
+		}
 	}
 
 	/**
@@ -109,6 +128,10 @@ final class TaskRows {
 		return this.rowMapper;
 	}
 
+	RowMapper<TaskSummary> summaryMapper() {
+		return this.summaryMapper;
+	}
+
 	private TaskInfo read(ResultSet rs, int rowNum) throws SQLException {
 		return new TaskInfo(rs.getString("id"), rs.getString("name"), rs.getString("category"),
 				TaskPriority.fromValue(rs.getInt("priority")), TaskStatus.fromValue(rs.getString("status")),
@@ -116,7 +139,17 @@ final class TaskRows {
 				this.timestamps.read(rs, "completed_at"), rs.getDouble("elapsed_seconds"),
 				parse(rs.getString("result"), Object.class), rs.getString("error"), rs.getInt("retry_count"),
 				rs.getInt("max_retries"), argsOf(rs.getString("args")), kwargsOf(rs.getString("kwargs")),
-				rs.getDouble("progress"), rs.getString("progress_message"));
+				rs.getDouble("progress"), rs.getString("progress_message"), rs.getInt("attempt"),
+				rs.getInt("max_attempts"), rs.getString("idempotency_key"), this.timestamps.read(rs, "not_before"),
+				this.timestamps.read(rs, "next_attempt_at"), rs.getString("lease_owner"),
+				this.timestamps.read(rs, "lease_expires_at"), this.timestamps.read(rs, "claimed_at"),
+				this.timestamps.read(rs, "last_heartbeat_at"));
+	}
+
+	private TaskSummary readSummary(ResultSet rs, int rowNum) throws SQLException {
+		return new TaskSummary(rs.getString("id"), rs.getString("name"), rs.getString("category"),
+				TaskPriority.fromValue(rs.getInt("priority")), TaskStatus.fromValue(rs.getString("status")),
+				this.timestamps.read(rs, "created_at"), rs.getDouble("elapsed_seconds"), rs.getDouble("progress"));
 	}
 
 	/**
@@ -157,7 +190,8 @@ final class TaskRows {
 
 	/**
 	 * How a database keeps timestamps: as a TIMESTAMP read and written as a UTC
-	 * {@link LocalDateTime}, or as sortable UTC text where the database has no timestamp
+	 * {@link LocalDateTime}, as a TIMESTAMPTZ read and written as a UTC
+	 * {@link OffsetDateTime}, or as sortable UTC text where the database has no timestamp
 	 * type.
 	 */
 	enum Timestamps {
@@ -178,6 +212,26 @@ final class TaskRows {
 			@Nullable Instant read(ResultSet rs, String column) throws SQLException {
 				LocalDateTime utc = rs.getObject(column, LocalDateTime.class);
 				return (utc != null) ? utc.toInstant(ZoneOffset.UTC) : null;
+			}
+
+		},
+
+		OFFSET_DATE_TIME {
+
+			@Override
+			void bind(PreparedStatement statement, int index, @Nullable Instant instant) throws SQLException {
+				if (instant != null) {
+					statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+				}
+				else {
+					statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+				}
+			}
+
+			@Override
+			@Nullable Instant read(ResultSet rs, String column) throws SQLException {
+				OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+				return (time != null) ? time.toInstant() : null;
 			}
 
 		},

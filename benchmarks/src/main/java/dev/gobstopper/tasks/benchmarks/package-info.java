@@ -1,6 +1,7 @@
 /**
- * A side-by-side benchmark of the DuckDB task storage against a naive DuckDB port, SQLite
- * and H2. {@link dev.gobstopper.tasks.benchmarks.Benchmarks} runs it.
+ * A side-by-side benchmark of the task storages on DuckDB and PostgreSQL against naive
+ * ports of the original on both, SQLite and H2.
+ * {@link dev.gobstopper.tasks.benchmarks.Benchmarks} runs it.
  */
 @NullMarked
 package dev.gobstopper.tasks.benchmarks;

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
+import dev.gobstopper.tasks.jdbc.JdbcTaskStorage;
 import dev.gobstopper.tasks.support.TaskArguments;
 import org.duckdb.DuckDBConnection;
 
@@ -69,6 +70,32 @@ public final class TaskStorageAutoConfiguration {
 		DuckDbTaskStorage taskStorage(@TaskStorageDataSource DataSource dataSource, TaskStorageProperties properties,
 				ObjectProvider<Clock> clock) {
 			return DuckDbTaskStorage.builder(dataSource)
+				.tableName(tableName(properties))
+				.initializeSchema(initializeSchema(properties))
+				.clock(clock.getIfUnique(Clock::systemUTC))
+				.build();
+		}
+
+	}
+
+	/**
+	 * The storage on the application's own database, shared by all its instances: the data
+	 * source qualified {@link TaskStorageDataSource @TaskStorageDataSource} if there is one,
+	 * otherwise the application's primary data source.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = STORE_TYPE, havingValue = "jdbc")
+	static class JdbcStorageConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(TaskStorage.class)
+		JdbcTaskStorage taskStorage(@TaskStorageDataSource ObjectProvider<DataSource> taskStorageDataSource,
+				ObjectProvider<DataSource> dataSource, TaskStorageProperties properties, ObjectProvider<Clock> clock) {
+			DataSource source = taskStorageDataSource.getIfAvailable(dataSource::getIfAvailable);
+			if (source == null) {
+				throw new NoTaskStorageDataSourceException();
+			}
+			return JdbcTaskStorage.builder(source)
 				.tableName(tableName(properties))
 				.initializeSchema(initializeSchema(properties))
 				.clock(clock.getIfUnique(Clock::systemUTC))

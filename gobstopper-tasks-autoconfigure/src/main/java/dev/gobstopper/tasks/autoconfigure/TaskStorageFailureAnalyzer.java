@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.duckdb.DuckDbFileException;
+import dev.gobstopper.tasks.jdbc.UnsupportedDatabaseException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanCreationException;
@@ -17,7 +18,8 @@ import org.springframework.core.env.Environment;
 /**
  * Explains why the auto-configured task storage could not start: its file is locked by
  * another process, cannot be created, is not a DuckDB database, holds tables of another
- * shape, lacks tables it may not create, or its data source is not one it can use.
+ * shape, lacks tables it may not create, or its data source is missing or is not one it
+ * can use.
  * <p>
  * Only failures to create the storage or its data source are analyzed: a
  * {@link TaskStorageException} that application code meets later, during startup or not,
@@ -44,6 +46,23 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 		for (Throwable cause = creation; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DuckDbFileException file) {
 				return analyze(file);
+			}
+			if (cause instanceof NoTaskStorageDataSourceException) {
+				return new FailureAnalysis(cause.getMessage() + ".",
+						"Add spring-boot-starter-jdbc and your database's JDBC driver (for PostgreSQL, "
+								+ "org.postgresql:postgresql) to the application and set spring.datasource.url, or "
+								+ "declare a DataSource bean qualified with @TaskStorageDataSource. To keep tasks in an "
+								+ "embedded DuckDB file instead, set gobstopper.tasks.store-type=duckdb.",
+						cause);
+			}
+			if (cause instanceof UnsupportedDatabaseException unsupported) {
+				return new FailureAnalysis("With gobstopper.tasks.store-type=jdbc, the task storage keeps its tasks in "
+						+ String.join(" or ", unsupported.getSupportedProducts()) + ", but its data source connects to "
+						+ unsupported.getProductName() + " " + unsupported.getProductVersion() + ".",
+						"Point the data source the task storage uses (the @TaskStorageDataSource one if the application "
+								+ "declares one, otherwise its primary DataSource) at a supported database, or set "
+								+ "gobstopper.tasks.store-type=duckdb to keep tasks in an embedded DuckDB file.",
+						unsupported);
 			}
 			if (cause instanceof TaskStorageException storage) {
 				return new FailureAnalysis("The task storage could not start: " + storage.getMessage(),

@@ -51,7 +51,10 @@ final class DuckDbSchema {
 		List<String> changes = new ArrayList<>();
 		changes.addAll(changesFor(connection, sql.table, taskColumns, upstreamLayout(taskColumns), sql.createTable,
 				sql.addLeaseColumnsToTable));
-		if (!changes.contains(sql.createTable)) {
+		if (changes.contains(sql.createTable)) {
+			changes.add(sql.createIdempotencyIndex);
+		}
+		else {
 			checkPrimaryKey(connection, sql.table);
 		}
 		changes.addAll(changesFor(connection, sql.journal, journalColumns, journalColumns, sql.createJournal,

@@ -55,6 +55,8 @@ final class DuckDbSql {
 
 	final String createTable;
 
+	final String createIdempotencyIndex;
+
 	final String createJournal;
 
 	final List<String> addLeaseColumnsToTable;
@@ -132,7 +134,8 @@ final class DuckDbSql {
 		List<String> schema = SqlScript.statements(DuckDbSql.class, "schema-duckdb.sql",
 				Map.of("table", this.table, "journal", this.journal));
 		this.createTable = schema.get(0);
-		this.createJournal = schema.get(1);
+		this.createIdempotencyIndex = schema.get(1);
+		this.createJournal = schema.get(2);
 		this.addLeaseColumnsToTable = SqlScript.statements(DuckDbSql.class, "add-lease-columns-duckdb.sql",
 				Map.of("table", this.table));
 		this.addLeaseColumnsToJournal = SqlScript.statements(DuckDbSql.class, "add-lease-columns-duckdb.sql",

@@ -48,6 +48,11 @@ import org.jspecify.annotations.Nullable;
  * committed.</li>
  * <li>A maintenance thread merges the journal into the task table in large batches, and
  * runs deletes and cleanup. Until a save is merged, reads find it in the journal.</li>
+ * <li>Writes that depend on what is stored ({@code saveTaskIfAbsent}, {@code claimNext},
+ * {@code renewLease}, {@code reclaimExpiredLeases}) are decided by the writer thread in
+ * line with the saves, so that concurrent callers in this process are served one after
+ * the other, and are group-committed with them. Claims take their task from the first
+ * ready tasks of each category, kept in memory and exact with every save.</li>
  * </ul>
  * {@link #close()} commits every accepted save, merges the journal and releases the
  * connections. A journal left by a crash is merged at the next start.
@@ -370,6 +375,14 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private static LocalDateTime utc(Instant instant) {
 		return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
+	/**
+	 * Make the journal writer stop, as an unexpected error in it would, once it has
+	 * committed the next save. For tests of what follows.
+	 */
+	void failJournalWriterAfterNextSave() {
+		this.journal.failAfterNextCommit();
 	}
 
 	/**

@@ -177,6 +177,16 @@ final class Journal {
 	}
 
 	/**
+	 * Make the writer stop, as an unexpected error in it would, once it has committed the
+	 * next group and released its callers. For tests of what follows.
+	 */
+	void failAfterNextCommit() {
+		this.onCommit = () -> {
+			throw new IllegalStateException("Journal writer stopped on purpose");
+		};
+	}
+
+	/**
 	 * Commit every save already accepted, then stop the writer. Saves after this are
 	 * refused.
 	 */

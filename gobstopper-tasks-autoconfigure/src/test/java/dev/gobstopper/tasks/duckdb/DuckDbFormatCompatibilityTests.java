@@ -74,7 +74,7 @@ class DuckDbFormatCompatibilityTests {
 						+ "{}\t0.0\t",
 				"row\tunicode\tr\u00e9sum\u00e9\t\u4e2d\u6587\t2\tpending\t1969-07-20 20:17:40.000001\tNULL\tNULL\t0.0\t"
 						+ "{\"text\":\"\u00e9t\u00e9 \uD83D\uDE00\"}\tNULL\t0\t0\t[]\t{}\t0.0\t",
-				"primary key\t[id]", "journal\t0");
+				"index\tidx_tasks_idempotency_key", "primary key\t[id]", "journal\t0");
 	}
 
 	@Test

@@ -160,7 +160,7 @@ class DuckDbTaskStorageCleanupTests {
 			assertThat(this.storage.getTask(task.id())).contains(task);
 		}
 		assertThat(this.db.strings("SELECT index_name FROM duckdb_indexes() WHERE table_name = 'tasks' ORDER BY 1"))
-			.containsExactly("idx_tasks_category", "idx_tasks_status");
+			.containsExactly("idx_tasks_category", "idx_tasks_idempotency_key", "idx_tasks_status");
 		assertThat(this.db.strings("SELECT constraint_column_names::VARCHAR FROM duckdb_constraints() "
 				+ "WHERE table_name = 'tasks' AND constraint_type = 'PRIMARY KEY'"))
 			.containsExactly("[id]");

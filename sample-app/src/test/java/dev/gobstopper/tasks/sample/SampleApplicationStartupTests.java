@@ -19,28 +19,18 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample has nothing but the starter for storage: no database of its own, no
- * {@code spring.datasource} settings and no Boot JDBC starter.
+ * Without its "postgres" profile, the sample has nothing but the starter for storage: no
+ * database of its own and no {@code spring.datasource} settings.
  */
 @Timeout(120)
 class SampleApplicationStartupTests {
 
 	@TempDir
 	Path dir;
-
-	@Test
-	void bootsDataSourceAutoConfigurationIsNotOnTheClasspath() {
-		ClassLoader classLoader = getClass().getClassLoader();
-		assertThat(ClassUtils.isPresent("org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				classLoader))
-			.isFalse();
-		assertThat(ClassUtils.isPresent("org.springframework.boot.jdbc.DataSourceBuilder", classLoader)).isFalse();
-	}
 
 	@Test
 	void theApplicationStartsWithATaskStorageAndNoDataSourceOfItsOwn() {

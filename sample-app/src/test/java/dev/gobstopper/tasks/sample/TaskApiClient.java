@@ -72,6 +72,19 @@ final class TaskApiClient {
 		return this.http.post().uri(uri).retrieve().toEntity(JSON_OBJECT);
 	}
 
+	ResponseEntity<Map<String, Object>> post(String uri, String json) {
+		return this.http.post()
+			.uri(uri)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(json)
+			.retrieve()
+			.toEntity(JSON_OBJECT);
+	}
+
+	ResponseEntity<Map<String, Object>> delete(String uri) {
+		return this.http.delete().uri(uri).retrieve().toEntity(JSON_OBJECT);
+	}
+
 	ResponseEntity<List<Map<String, Object>>> list(String query) {
 		return this.http.get().uri("/tasks" + query).retrieve().toEntity(JSON_ARRAY);
 	}
