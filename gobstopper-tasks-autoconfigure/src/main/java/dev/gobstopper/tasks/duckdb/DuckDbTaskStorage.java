@@ -3,11 +3,9 @@ package dev.gobstopper.tasks.duckdb;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -33,7 +31,6 @@ import dev.gobstopper.tasks.support.StoreHealth;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskCodec;
 import dev.gobstopper.tasks.support.TaskRow;
-import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,21 +51,21 @@ import org.jspecify.annotations.Nullable;
  * the other, and are group-committed with them. Claims take their task from the first
  * ready tasks of each category, kept in memory and exact with every save.</li>
  * </ul>
- * {@link #close()} commits every accepted save, merges the journal and releases the
- * connections. A journal left by a crash is merged at the next start.
+ * Storages of one JVM on the same file and table share all of this, so that each sees
+ * what the others saved. {@link #close()} of the last of them commits every accepted save,
+ * merges the journal and releases the connections. A journal left by a crash is merged at
+ * the next start.
  */
 public final class DuckDbTaskStorage extends AbstractTaskStorage implements AutoCloseable {
 
 	private static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
 			+ "WHERE database_name = current_database()";
 
+	private final StorageEngine engine;
+
 	private final DuckDbSql sql;
 
 	private final TaskCodec codec = new TaskCodec();
-
-	private final Connection writerConnection;
-
-	private final Connection maintenanceConnection;
 
 	private final Journal journal;
 
@@ -84,33 +81,16 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private volatile boolean closed;
 
-	private DuckDbTaskStorage(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock)
-			throws SQLException {
+	private DuckDbTaskStorage(StorageEngine engine, Clock clock) {
 		super(clock);
-		this.sql = sql;
-		this.maintenanceConnection = duckDbConnection(dataSource);
-		try {
-			DuckDbSchema.prepare(this.maintenanceConnection, sql, initializeSchema);
-			this.databasePath = DuckDbSchema.path(this.maintenanceConnection);
-			this.writerConnection = duckDbConnection(dataSource);
-			try {
-				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
-				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal, clock);
-				this.maintenance.merge();
-				this.reads = new ReadSessions(dataSource);
-				this.claims = new ClaimQueues(sql);
-				this.conditionalWrites = new ConditionalWrites(this.journal, sql, this.claims);
-				this.journal.start(this.maintenance::journalCommitted, this.claims);
-			}
-			catch (SQLException | RuntimeException ex) {
-				this.writerConnection.close();
-				throw ex;
-			}
-		}
-		catch (SQLException | RuntimeException ex) {
-			this.maintenanceConnection.close();
-			throw ex;
-		}
+		this.engine = engine;
+		this.sql = engine.sql;
+		this.journal = engine.journal;
+		this.maintenance = engine.maintenance;
+		this.reads = engine.reads;
+		this.claims = engine.claims;
+		this.conditionalWrites = engine.conditionalWrites;
+		this.databasePath = engine.databasePath;
 	}
 
 	/**
@@ -387,7 +367,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	/**
 	 * Commit every save already accepted, merge the journal into the task table and close
-	 * the connections. Calls after this are refused with an {@link IllegalStateException}.
+	 * the connections, unless another storage of this JVM on the same file and table still
+	 * uses them: the last one to close does that. Calls after this are refused with an
+	 * {@link IllegalStateException}.
 	 */
 	@Override
 	public synchronized void close() {
@@ -395,23 +377,10 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			return;
 		}
 		this.closed = true;
-		boolean interrupted = false;
 		try {
-			this.journal.close();
+			this.engine.release();
 		}
 		catch (InterruptedException ex) {
-			interrupted = true;
-		}
-		try {
-			this.maintenance.close();
-		}
-		catch (InterruptedException ex) {
-			interrupted = true;
-		}
-		this.reads.close();
-		closeQuietly(this.writerConnection);
-		closeQuietly(this.maintenanceConnection);
-		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
 	}
@@ -433,36 +402,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 	}
 
-	private long lastJournalSeq() throws SQLException {
-		try (Statement statement = this.maintenanceConnection.createStatement();
-				ResultSet rs = statement.executeQuery(this.sql.maxJournalSeq)) {
-			rs.next();
-			return rs.getLong(1);
-		}
-	}
-
 	private void checkOpen() {
 		if (this.closed) {
 			throw new IllegalStateException("TaskStorage is closed");
-		}
-	}
-
-	private static Connection duckDbConnection(DataSource dataSource) throws SQLException {
-		Connection connection = dataSource.getConnection();
-		if (!connection.isWrapperFor(DuckDBConnection.class)) {
-			connection.close();
-			throw new IllegalArgumentException("The task storage needs a DuckDB data source, got connections of "
-					+ connection.getClass().getName());
-		}
-		return connection;
-	}
-
-	private static void closeQuietly(Connection connection) {
-		try {
-			connection.close();
-		}
-		catch (SQLException ex) {
-			// Closing anyway
 		}
 	}
 
@@ -517,7 +459,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 		/**
 		 * Check or create the tables, merge a journal left by a crash, and start the
-		 * storage.
+		 * storage; or join the storage of this JVM already started on the same file and
+		 * table.
 		 * @return the storage, to {@link DuckDbTaskStorage#close() close} when done
 		 * @throws IllegalArgumentException if the data source does not connect to DuckDB
 		 * @throws TaskStorageException if the database cannot be opened or holds tables of
@@ -526,7 +469,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		public DuckDbTaskStorage build() {
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
-				return new DuckDbTaskStorage(this.dataSource, sql, this.initializeSchema, this.clock);
+				return new DuckDbTaskStorage(
+						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock), this.clock);
 			}
 			catch (SQLException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);

@@ -8,10 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
-import javax.sql.DataSource;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Connections for reads, each keeping its prepared statements. DuckDB plans a statement
@@ -26,12 +25,15 @@ final class ReadSessions {
 
 	private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
 
-	private final DataSource dataSource;
+	private final DuckDBConnection database;
 
 	private volatile boolean closed;
 
-	ReadSessions(DataSource dataSource) {
-		this.dataSource = dataSource;
+	/**
+	 * Create read sessions on connections to the given connection's database.
+	 */
+	ReadSessions(DuckDBConnection database) {
+		this.database = database;
 	}
 
 	/**
@@ -43,7 +45,7 @@ final class ReadSessions {
 		}
 		Session session = this.idle.pollFirst();
 		if (session == null) {
-			session = new Session(this.dataSource.getConnection());
+			session = new Session(this.database.duplicate());
 		}
 		boolean reusable = false;
 		try {
