@@ -13,6 +13,9 @@ import java.util.Properties;
 
 import org.duckdb.DuckDBConnection;
 
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.util.unit.DataSize;
 
@@ -121,19 +124,18 @@ public final class DuckDbDataSource extends AbstractDataSource implements Closea
 	}
 
 	private static DuckDbFileException failure(String path, SQLException ex) {
-		String message = String.valueOf(ex.getMessage());
+		DataAccessException translated = DuckDbExceptionTranslator.INSTANCE.translate("Opening " + path, null, ex);
 		DuckDbFileException.Reason reason;
-		if (message.contains("Could not set lock on file")) {
+		if (translated instanceof CannotAcquireLockException) {
 			reason = DuckDbFileException.Reason.LOCKED;
 		}
-		else if (message.contains("Cannot open file") || message.contains("Permission denied")
-				|| message.contains("Read-only file system") || message.contains("No such file or directory")) {
+		else if (translated instanceof DataAccessResourceFailureException) {
 			reason = DuckDbFileException.Reason.NOT_WRITABLE;
 		}
 		else {
 			reason = DuckDbFileException.Reason.NOT_A_DATABASE;
 		}
-		return new DuckDbFileException(reason, path, message, ex);
+		return new DuckDbFileException(reason, path, String.valueOf(ex.getMessage()), ex);
 	}
 
 	@Override

@@ -1,17 +1,14 @@
 package dev.gobstopper.tasks.duckdb;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.support.TaskRow;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Creates the task and journal tables where they are missing, adds the columns of today's
@@ -44,34 +41,41 @@ final class DuckDbSchema {
 	 * @throws TaskStorageException if a table has another shape, or needs changes that may
 	 * not be made
 	 */
-	static void prepare(Connection connection, DuckDbSql sql, boolean initialize) throws SQLException {
+	static void prepare(JdbcTemplate jdbc, DuckDbSql sql, boolean initialize) {
 		List<String> taskColumns = describe(DuckDbSql.COLUMNS, DuckDbSql.COLUMN_TYPES);
 		List<String> journalColumns = new ArrayList<>(taskColumns);
 		journalColumns.add(0, "seq BIGINT");
 		List<String> changes = new ArrayList<>();
-		changes.addAll(changesFor(connection, sql.table, taskColumns, upstreamLayout(taskColumns), sql.createTable,
+		changes.addAll(changesFor(jdbc, sql.table, taskColumns, upstreamLayout(taskColumns), sql.createTable,
 				sql.addLeaseColumnsToTable));
 		if (changes.contains(sql.createTable)) {
 			changes.add(sql.createIdempotencyIndex);
 		}
 		else {
-			checkPrimaryKey(connection, sql.table);
+			checkPrimaryKey(jdbc, sql.table);
 		}
-		changes.addAll(changesFor(connection, sql.journal, journalColumns, journalColumns, sql.createJournal,
+		changes.addAll(changesFor(jdbc, sql.journal, journalColumns, journalColumns, sql.createJournal,
 				sql.addLeaseColumnsToJournal));
 		if (changes.isEmpty()) {
 			return;
 		}
 		if (!initialize) {
-			throw new TaskStorageException("The database " + path(connection) + " lacks tables or columns for tasks "
+			throw new TaskStorageException("The database " + path(jdbc) + " lacks tables or columns for tasks "
 					+ "and initialize-schema is 'never'. Create them with:\n" + String.join(";\n", changes) + ";");
 		}
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("BEGIN TRANSACTION");
-			for (String ddl : changes) {
-				statement.execute(ddl);
+		jdbc.execute("BEGIN TRANSACTION");
+		try {
+			changes.forEach(jdbc::execute);
+			jdbc.execute("COMMIT");
+		}
+		catch (DataAccessException ex) {
+			try {
+				jdbc.execute("ROLLBACK");
 			}
-			statement.execute("COMMIT");
+			catch (DataAccessException rollbackFailure) {
+				ex.addSuppressed(rollbackFailure);
+			}
+			throw ex;
 		}
 	}
 
@@ -93,17 +97,9 @@ final class DuckDbSchema {
 	 * has the first shape, nothing if it has every column in our order or in the other
 	 * order given. A table of any other shape is refused.
 	 */
-	private static List<String> changesFor(Connection connection, String table, List<String> expected,
-			List<String> alsoComplete, String create, List<String> addLeaseColumns) throws SQLException {
-		List<String> actual = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement(COLUMNS_OF)) {
-			statement.setString(1, table);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					actual.add(rs.getString(1) + " " + rs.getString(2));
-				}
-			}
-		}
+	private static List<String> changesFor(JdbcTemplate jdbc, String table, List<String> expected,
+			List<String> alsoComplete, String create, List<String> addLeaseColumns) {
+		List<String> actual = jdbc.query(COLUMNS_OF, (rs, row) -> rs.getString(1) + " " + rs.getString(2), table);
 		if (actual.isEmpty()) {
 			return List.of(create);
 		}
@@ -113,24 +109,18 @@ final class DuckDbSchema {
 		if (actual.equals(expected.subList(0, expected.size() - TaskRow.LEASE_COLUMNS.size()))) {
 			return addLeaseColumns;
 		}
-		throw new TaskStorageException("Table '" + table + "' in " + path(connection)
+		throw new TaskStorageException("Table '" + table + "' in " + path(jdbc)
 				+ " is not a gobstopper-tasks table: its columns are " + actual + ", expected " + expected
 				+ ". Point gobstopper.tasks.db-path to another file or choose another gobstopper.tasks.table-name.");
 	}
 
-	private static void checkPrimaryKey(Connection connection, String table) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(PRIMARY_KEY_OF)) {
-			statement.setString(1, table);
-			try (ResultSet rs = statement.executeQuery()) {
-				if (rs.next()) {
-					Array columns = rs.getArray(1);
-					if (Arrays.asList((Object[]) columns.getArray()).equals(List.of("id"))) {
-						return;
-					}
-				}
-			}
+	private static void checkPrimaryKey(JdbcTemplate jdbc, String table) {
+		List<List<Object>> keys = jdbc.query(PRIMARY_KEY_OF,
+				(rs, row) -> Arrays.asList((Object[]) rs.getArray(1).getArray()), table);
+		if (keys.contains(List.of("id"))) {
+			return;
 		}
-		throw new TaskStorageException("Table '" + table + "' in " + path(connection)
+		throw new TaskStorageException("Table '" + table + "' in " + path(jdbc)
 				+ " has no primary key on id, which gobstopper-tasks needs to save a task by its id");
 	}
 
@@ -145,10 +135,9 @@ final class DuckDbSchema {
 	/**
 	 * Return the path of the database file, or {@code :memory:}.
 	 */
-	static String path(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(DATABASE_PATH)) {
-			return rs.next() ? rs.getString(1) : "(unknown)";
-		}
+	static String path(JdbcTemplate jdbc) {
+		List<String> paths = jdbc.queryForList(DATABASE_PATH, String.class);
+		return paths.isEmpty() ? "(unknown)" : paths.get(0);
 	}
 
 }

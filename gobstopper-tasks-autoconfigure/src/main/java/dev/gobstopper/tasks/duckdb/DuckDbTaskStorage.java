@@ -33,6 +33,8 @@ import dev.gobstopper.tasks.support.TaskCodec;
 import dev.gobstopper.tasks.support.TaskRow;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
+
 /**
  * A {@link TaskStorage} on DuckDB.
  * <p>
@@ -472,7 +474,10 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 				return new DuckDbTaskStorage(
 						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock), this.clock);
 			}
-			catch (SQLException ex) {
+			catch (TaskStorageException ex) {
+				throw ex;
+			}
+			catch (SQLException | DataAccessException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);
 			}
 		}

@@ -60,7 +60,8 @@ final class StorageEngine {
 		DuckDBConnection database = origin.unwrap(DuckDBConnection.class);
 		this.maintenanceConnection = database.duplicate();
 		try {
-			DuckDbSchema.prepare(this.maintenanceConnection, sql, initializeSchema);
+			DuckDbSchema.prepare(DuckDbExceptionTranslator.jdbcTemplate(this.maintenanceConnection), sql,
+					initializeSchema);
 			this.writerConnection = database.duplicate();
 			try {
 				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
@@ -91,7 +92,7 @@ final class StorageEngine {
 			throws SQLException {
 		Connection origin = duckDbConnection(dataSource);
 		try {
-			String path = DuckDbSchema.path(origin);
+			String path = DuckDbSchema.path(DuckDbExceptionTranslator.jdbcTemplate(origin));
 			// Each in-memory database is a database of its own, with nothing to share
 			String key = DuckDbDataSource.IN_MEMORY.equals(path) ? null
 					: path + '\0' + sql.table.toLowerCase(Locale.ROOT);

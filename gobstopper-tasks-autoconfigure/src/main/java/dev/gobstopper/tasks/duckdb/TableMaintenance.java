@@ -23,6 +23,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.ConcurrencyFailureException;
+
 /**
  * Everything that changes the task table, on one thread and one connection: merging the
  * journal into the table, deleting a task and deleting old tasks. Saves go on meanwhile,
@@ -320,8 +322,8 @@ final class TableMaintenance {
 	}
 
 	private static boolean isConflict(SQLException ex) {
-		String message = ex.getMessage();
-		return message != null && message.contains("Conflict on");
+		return DuckDbExceptionTranslator.INSTANCE.translate("Writing the task table", null,
+				ex) instanceof ConcurrencyFailureException;
 	}
 
 	private static void backOff(int attempt) throws SQLException {
