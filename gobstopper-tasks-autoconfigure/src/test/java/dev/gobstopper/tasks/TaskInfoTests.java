@@ -106,7 +106,9 @@ class TaskInfoTests {
 				rejected("progress", (b) -> b.progress(-0.1)), rejected("progress", (b) -> b.progress(100.001)),
 				rejected("progress", (b) -> b.progress(Double.NaN)),
 				rejected("progress", (b) -> b.progress(Double.NEGATIVE_INFINITY)),
-				rejected("progress", (b) -> b.progress(Double.POSITIVE_INFINITY)));
+				rejected("progress", (b) -> b.progress(Double.POSITIVE_INFINITY)),
+				rejected("attempt", (b) -> b.attempt(-1)), rejected("maxAttempts", (b) -> b.maxAttempts(0)),
+				rejected("idempotencyKey", (b) -> b.idempotencyKey("k".repeat(TaskLimits.MAX_KEY_LENGTH + 1))));
 	}
 
 	private static Arguments rejected(String field, UnaryOperator<TaskInfo.Builder> change) {
@@ -120,6 +122,20 @@ class TaskInfoTests {
 		TaskInfo.Builder builder = change.apply(task("t-1"));
 		assertThatIllegalArgumentException().isThrownBy(builder::build)
 			.satisfies((ex) -> assertThat(ex.getMessage()).containsPattern("\\b" + field + "\\b"));
+	}
+
+	@Test
+	void theConstructorOfTheFirstSeventeenComponentsGivesTheNewOnesTheirDefaults() {
+		TaskInfo full = fullTask("t-1");
+		TaskInfo task = new TaskInfo(full.id(), full.name(), full.category(), full.priority(), full.status(),
+				full.createdAt(), full.startedAt(), full.completedAt(), full.elapsedSeconds(), full.result(),
+				full.error(), full.retryCount(), full.maxRetries(), full.args(), full.kwargs(), full.progress(),
+				full.progressMessage());
+		assertThat(task).isEqualTo(full);
+		assertThat(task.attempt()).isZero();
+		assertThat(task.maxAttempts()).isOne();
+		assertThat(task.idempotencyKey()).isNull();
+		assertThat(task.leaseOwner()).isNull();
 	}
 
 	@Test
