@@ -33,6 +33,8 @@ import dev.gobstopper.tasks.support.TaskCodec;
 import dev.gobstopper.tasks.support.TaskRow;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * A {@link TaskStorage} on DuckDB.
  * <p>
@@ -50,6 +52,10 @@ import org.jspecify.annotations.Nullable;
  * line with the saves, so that concurrent callers in this process are served one after
  * the other, and are group-committed with them. Claims take their task from the first
  * ready tasks of each category, kept in memory and exact with every save.</li>
+ * <li>{@code getTask} reads tasks saved or read lately from memory, up to the
+ * {@link Builder#cacheSize(DataSize) cache size}. This storage is the only writer of its
+ * table, so what it keeps is never out of date: it must not be written from outside while
+ * the storage is open.</li>
  * </ul>
  * Storages of one JVM on the same file and table share all of this, so that each sees
  * what the others saved. {@link #close()} of the last of them commits every accepted save,
@@ -69,6 +75,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private final Journal journal;
 
+	private final RecentRows recent;
+
 	private final TableMaintenance maintenance;
 
 	private final ReadSessions reads;
@@ -86,6 +94,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		this.engine = engine;
 		this.sql = engine.sql;
 		this.journal = engine.journal;
+		this.recent = engine.recent;
 		this.maintenance = engine.maintenance;
 		this.reads = engine.reads;
 		this.claims = engine.claims;
@@ -121,26 +130,28 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected Optional<TaskInfo> doGetTask(String taskId) {
 		checkOpen();
-		Journal.Unmerged unmerged = this.journal.unmerged(taskId);
-		if (unmerged != null && unmerged.row() != null) {
-			return Optional.of(this.codec.decode(unmerged.row()));
+		RecentRows.Lookup kept = this.recent.lookup(taskId);
+		if (kept.row() != null) {
+			return Optional.of(this.codec.decode(kept.row()));
 		}
-		return read("Could not read task '" + taskId + "'", (session) -> {
-			if (unmerged != null) {
-				Optional<TaskInfo> journaled = first(session.prepare(this.sql.selectJournalById), taskId);
-				if (journaled.isPresent()) {
-					return journaled;
-				}
-			}
-			return first(session.prepare(this.sql.selectById), taskId);
+		TaskRow row = read("Could not read task '" + taskId + "'", (session) -> {
+			TaskRow journaled = kept.inJournal() ? first(session.prepare(this.sql.selectJournalById), taskId) : null;
+			return (journaled != null) ? journaled : first(session.prepare(this.sql.selectById), taskId);
 		});
+		if (row == null) {
+			return Optional.empty();
+		}
+		TaskInfo task = this.codec.decode(row);
+		// Only once it reads as a task: a row repaired by hand must be read again
+		this.recent.fill(taskId, row, kept.stamp());
+		return Optional.of(task);
 	}
 
 	@Override
 	protected List<TaskInfo> doGetTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkOpen();
-		boolean withJournal = this.journal.hasUnmerged();
+		boolean withJournal = this.recent.hasUnmerged();
 		String page = this.sql.page(category != null, status != null, withJournal);
 		return read("Could not read tasks", (session) -> {
 			PreparedStatement statement = session.prepare(page);
@@ -186,7 +197,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
-		String page = this.sql.summaryPage(category != null, status != null, this.journal.hasUnmerged());
+		String page = this.sql.summaryPage(category != null, status != null, this.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(page);
 			int parameter = 1;
@@ -204,7 +215,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit) {
-		String oldest = this.sql.oldest(this.journal.hasUnmerged());
+		String oldest = this.sql.oldest(this.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(oldest);
 			statement.setString(1, status.value());
@@ -254,7 +265,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
-		String counts = this.sql.counts(category != null, this.journal.hasUnmerged());
+		String counts = this.sql.counts(category != null, this.recent.hasUnmerged());
 		return read("Could not count tasks", (session) -> {
 			PreparedStatement statement = session.prepare(counts);
 			if (category != null) {
@@ -272,7 +283,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
-		String statistics = this.sql.statistics(this.journal.hasUnmerged());
+		String statistics = this.sql.statistics(this.recent.hasUnmerged());
 		return read("Could not compute task statistics", (session) -> {
 			PreparedStatement statement = session.prepare(statistics);
 			statement.setObject(1, utc(since));
@@ -283,7 +294,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until, long bucketMicros,
 			@Nullable String category) {
-		String completions = this.sql.completions(category != null, this.journal.hasUnmerged());
+		String completions = this.sql.completions(category != null, this.recent.hasUnmerged());
 		return read("Could not count completed tasks", (session) -> {
 			PreparedStatement statement = session.prepare(completions);
 			statement.setLong(1, bucketMicros);
@@ -358,6 +369,13 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	}
 
 	/**
+	 * Return the rows the storage keeps in memory, for tests of their bounds.
+	 */
+	RecentRows recentRows() {
+		return this.recent;
+	}
+
+	/**
 	 * Make the journal writer stop, as an unexpected error in it would, once it has
 	 * committed the next save. For tests of what follows.
 	 */
@@ -395,10 +413,11 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 	}
 
-	private Optional<TaskInfo> first(PreparedStatement statement, String taskId) throws SQLException {
+	private static @Nullable TaskRow first(PreparedStatement statement, String taskId) throws SQLException {
 		statement.setString(1, taskId);
 		try (ResultSet rs = statement.executeQuery()) {
-			return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
+			List<TaskRow> rows = TaskCodec.readRows(rs);
+			return rows.isEmpty() ? null : rows.get(0);
 		}
 	}
 
@@ -420,6 +439,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		private boolean initializeSchema = true;
 
 		private Clock clock = Clock.systemUTC();
+
+		private DataSize cacheSize = DataSize.ofMegabytes(64);
 
 		private Builder(DataSource dataSource) {
 			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
@@ -458,6 +479,26 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 
 		/**
+		 * Set how much memory the tasks read and saved lately may take, kept so that
+		 * reading them again needs no query. Tasks saved but not yet merged into the task
+		 * table are kept besides, up to a bound of their own. A storage that joins the
+		 * storage of this JVM already started on the same file and table shares its cache,
+		 * of the size that one was built with.
+		 * @param cacheSize the size, 64 MB by default; zero keeps no tasks beyond the
+		 * unmerged ones
+		 * @return this builder
+		 * @throws IllegalArgumentException if the size is negative
+		 */
+		public Builder cacheSize(DataSize cacheSize) {
+			TaskArguments.requireNonNull("cacheSize", cacheSize);
+			if (cacheSize.isNegative()) {
+				throw new IllegalArgumentException("cacheSize must not be negative, got " + cacheSize);
+			}
+			this.cacheSize = cacheSize;
+			return this;
+		}
+
+		/**
 		 * Check or create the tables, merge a journal left by a crash, and start the
 		 * storage; or join the storage of this JVM already started on the same file and
 		 * table.
@@ -470,7 +511,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
 				return new DuckDbTaskStorage(
-						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock), this.clock);
+						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock,
+						this.cacheSize.toBytes()), this.clock);
 			}
 			catch (SQLException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);

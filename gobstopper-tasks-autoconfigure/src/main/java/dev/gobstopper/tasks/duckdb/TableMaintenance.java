@@ -55,6 +55,8 @@ final class TableMaintenance {
 
 	private final Journal journal;
 
+	private final RecentRows recent;
+
 	private final ScheduledExecutorService executor;
 
 	private final AtomicBoolean mergeDue = new AtomicBoolean();
@@ -67,10 +69,11 @@ final class TableMaintenance {
 
 	private volatile @Nullable Instant failingSince;
 
-	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, Clock clock) {
+	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock) {
 		this.connection = connection;
 		this.sql = sql;
 		this.journal = journal;
+		this.recent = recent;
 		this.clock = clock;
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
@@ -138,7 +141,7 @@ final class TableMaintenance {
 				deleted |= tableRow.executeUpdate() > 0;
 			}
 			long journalSeq = deletedSeq;
-			return new Outcome<>(deleted, () -> this.journal.deleted(id, journalSeq));
+			return new Outcome<>(deleted, () -> this.recent.deleted(id, journalSeq));
 		}));
 	}
 
@@ -159,7 +162,7 @@ final class TableMaintenance {
 				else if (expired > 0) {
 					update(this.sql.deleteExpired, cutoffUtc);
 				}
-				return Outcome.of((int) expired);
+				return new Outcome<>((int) expired, () -> this.recent.deletedCompletedBefore(cutoffUtc));
 			});
 		});
 	}
@@ -260,6 +263,7 @@ final class TableMaintenance {
 		if (upTo <= this.mergedSeq) {
 			return;
 		}
+		long cleanups = this.recent.cleanups();
 		inTransaction(() -> {
 			for (String statement : new String[] { this.sql.deleteReplacedRows, this.sql.insertLatestJournalRows,
 					this.sql.deleteMergedJournal }) {
@@ -272,7 +276,7 @@ final class TableMaintenance {
 		});
 		this.mergedSeq = upTo;
 		this.failingSince = null;
-		this.journal.merged(upTo);
+		this.recent.merged(upTo, cleanups);
 	}
 
 	/**
