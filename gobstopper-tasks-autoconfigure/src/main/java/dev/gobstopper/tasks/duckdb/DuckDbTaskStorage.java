@@ -510,9 +510,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		public DuckDbTaskStorage build() {
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
-				return new DuckDbTaskStorage(
-						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock,
-						this.cacheSize.toBytes()), this.clock);
+				StorageEngine engine = StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock,
+						this.cacheSize.toBytes());
+				return new DuckDbTaskStorage(engine, this.clock);
 			}
 			catch (SQLException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);
