@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -69,10 +70,16 @@ public final class TaskStorageAutoConfiguration {
 		@ConditionalOnMissingBean(TaskStorage.class)
 		DuckDbTaskStorage taskStorage(@TaskStorageDataSource DataSource dataSource, TaskStorageProperties properties,
 				ObjectProvider<Clock> clock) {
+			DataSize cacheSize = properties.getDuckdb().getCacheSize();
+			if (cacheSize.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.duckdb.cache-size", cacheSize,
+						"The cache size must not be negative");
+			}
 			return DuckDbTaskStorage.builder(dataSource)
 				.tableName(tableName(properties))
 				.initializeSchema(initializeSchema(properties))
 				.clock(clock.getIfUnique(Clock::systemUTC))
+				.cacheSize(cacheSize)
 				.build();
 		}
 

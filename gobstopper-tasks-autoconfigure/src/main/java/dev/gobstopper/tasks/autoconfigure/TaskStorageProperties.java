@@ -237,6 +237,13 @@ public class TaskStorageProperties {
 		 */
 		private String storageCompatibilityVersion = "v1.0.0";
 
+		/**
+		 * Most memory the storage may take to keep tasks saved or read lately, so that
+		 * reading them again needs no query. Zero keeps none. Tasks saved but not yet merged
+		 * into the task table are kept besides, up to a bound of their own.
+		 */
+		private DataSize cacheSize = DataSize.ofMegabytes(64);
+
 		public DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
@@ -259,6 +266,14 @@ public class TaskStorageProperties {
 
 		public void setStorageCompatibilityVersion(String storageCompatibilityVersion) {
 			this.storageCompatibilityVersion = storageCompatibilityVersion;
+		}
+
+		public DataSize getCacheSize() {
+			return this.cacheSize;
+		}
+
+		public void setCacheSize(DataSize cacheSize) {
+			this.cacheSize = cacheSize;
 		}
 
 	}

@@ -38,12 +38,15 @@ final class ConditionalWrites {
 
 	private final Journal journal;
 
+	private final RecentRows recent;
+
 	private final DuckDbSql sql;
 
 	private final ClaimQueues claims;
 
-	ConditionalWrites(Journal journal, DuckDbSql sql, ClaimQueues claims) {
+	ConditionalWrites(Journal journal, RecentRows recent, DuckDbSql sql, ClaimQueues claims) {
 		this.journal = journal;
+		this.recent = recent;
 		this.sql = sql;
 		this.claims = claims;
 	}
@@ -140,9 +143,9 @@ final class ConditionalWrites {
 		if (written != null) {
 			return written;
 		}
-		Journal.Unmerged unmerged = this.journal.unmerged(id);
-		if (unmerged != null && unmerged.row() != null) {
-			return unmerged.row();
+		TaskRow unmerged = this.recent.unmerged(id);
+		if (unmerged != null) {
+			return unmerged;
 		}
 		try (PreparedStatement statement = connection.prepareStatement(this.sql.latestById)) {
 			statement.setString(1, id);

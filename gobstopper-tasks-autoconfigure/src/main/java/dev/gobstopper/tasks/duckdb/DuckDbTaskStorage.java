@@ -34,6 +34,7 @@ import dev.gobstopper.tasks.support.TaskRow;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.util.unit.DataSize;
 
 /**
  * A {@link TaskStorage} on DuckDB.
@@ -52,6 +53,10 @@ import org.springframework.dao.DataAccessException;
  * line with the saves, so that concurrent callers in this process are served one after
  * the other, and are group-committed with them. Claims take their task from the first
  * ready tasks of each category, kept in memory and exact with every save.</li>
+ * <li>{@code getTask} reads tasks saved or read lately from memory, up to the
+ * {@link Builder#cacheSize(DataSize) cache size}. This storage is the only writer of its
+ * table, so what it keeps is never out of date: it must not be written from outside while
+ * the storage is open.</li>
  * </ul>
  * Storages of one JVM on the same file and table share all of this, so that each sees
  * what the others saved. {@link #close()} of the last of them commits every accepted save,
@@ -71,6 +76,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	private final Journal journal;
 
+	private final RecentRows recent;
+
 	private final TableMaintenance maintenance;
 
 	private final ReadSessions reads;
@@ -88,6 +95,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		this.engine = engine;
 		this.sql = engine.sql;
 		this.journal = engine.journal;
+		this.recent = engine.recent;
 		this.maintenance = engine.maintenance;
 		this.reads = engine.reads;
 		this.claims = engine.claims;
@@ -123,26 +131,28 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected Optional<TaskInfo> doGetTask(String taskId) {
 		checkOpen();
-		Journal.Unmerged unmerged = this.journal.unmerged(taskId);
-		if (unmerged != null && unmerged.row() != null) {
-			return Optional.of(this.codec.decode(unmerged.row()));
+		RecentRows.Lookup kept = this.recent.lookup(taskId);
+		if (kept.row() != null) {
+			return Optional.of(this.codec.decode(kept.row()));
 		}
-		return read("Could not read task '" + taskId + "'", (session) -> {
-			if (unmerged != null) {
-				Optional<TaskInfo> journaled = first(session.prepare(this.sql.selectJournalById), taskId);
-				if (journaled.isPresent()) {
-					return journaled;
-				}
-			}
-			return first(session.prepare(this.sql.selectById), taskId);
+		TaskRow row = read("Could not read task '" + taskId + "'", (session) -> {
+			TaskRow journaled = kept.inJournal() ? first(session.prepare(this.sql.selectJournalById), taskId) : null;
+			return (journaled != null) ? journaled : first(session.prepare(this.sql.selectById), taskId);
 		});
+		if (row == null) {
+			return Optional.empty();
+		}
+		TaskInfo task = this.codec.decode(row);
+		// Only once it reads as a task: a row repaired by hand must be read again
+		this.recent.fill(taskId, row, kept.stamp());
+		return Optional.of(task);
 	}
 
 	@Override
 	protected List<TaskInfo> doGetTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkOpen();
-		boolean withJournal = this.journal.hasUnmerged();
+		boolean withJournal = this.recent.hasUnmerged();
 		String page = this.sql.page(category != null, status != null, withJournal);
 		return read("Could not read tasks", (session) -> {
 			PreparedStatement statement = session.prepare(page);
@@ -188,7 +198,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
-		String page = this.sql.summaryPage(category != null, status != null, this.journal.hasUnmerged());
+		String page = this.sql.summaryPage(category != null, status != null, this.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(page);
 			int parameter = 1;
@@ -206,7 +216,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit) {
-		String oldest = this.sql.oldest(this.journal.hasUnmerged());
+		String oldest = this.sql.oldest(this.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(oldest);
 			statement.setString(1, status.value());
@@ -256,7 +266,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
-		String counts = this.sql.counts(category != null, this.journal.hasUnmerged());
+		String counts = this.sql.counts(category != null, this.recent.hasUnmerged());
 		return read("Could not count tasks", (session) -> {
 			PreparedStatement statement = session.prepare(counts);
 			if (category != null) {
@@ -274,7 +284,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
-		String statistics = this.sql.statistics(this.journal.hasUnmerged());
+		String statistics = this.sql.statistics(this.recent.hasUnmerged());
 		return read("Could not compute task statistics", (session) -> {
 			PreparedStatement statement = session.prepare(statistics);
 			statement.setObject(1, utc(since));
@@ -285,7 +295,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until, long bucketMicros,
 			@Nullable String category) {
-		String completions = this.sql.completions(category != null, this.journal.hasUnmerged());
+		String completions = this.sql.completions(category != null, this.recent.hasUnmerged());
 		return read("Could not count completed tasks", (session) -> {
 			PreparedStatement statement = session.prepare(completions);
 			statement.setLong(1, bucketMicros);
@@ -360,6 +370,13 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	}
 
 	/**
+	 * Return the rows the storage keeps in memory, for tests of their bounds.
+	 */
+	RecentRows recentRows() {
+		return this.recent;
+	}
+
+	/**
 	 * Make the journal writer stop, as an unexpected error in it would, once it has
 	 * committed the next save. For tests of what follows.
 	 */
@@ -397,10 +414,11 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 	}
 
-	private Optional<TaskInfo> first(PreparedStatement statement, String taskId) throws SQLException {
+	private static @Nullable TaskRow first(PreparedStatement statement, String taskId) throws SQLException {
 		statement.setString(1, taskId);
 		try (ResultSet rs = statement.executeQuery()) {
-			return TaskCodec.readRows(rs).stream().findFirst().map(this.codec::decode);
+			List<TaskRow> rows = TaskCodec.readRows(rs);
+			return rows.isEmpty() ? null : rows.get(0);
 		}
 	}
 
@@ -422,6 +440,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		private boolean initializeSchema = true;
 
 		private Clock clock = Clock.systemUTC();
+
+		private DataSize cacheSize = DataSize.ofMegabytes(64);
 
 		private Builder(DataSource dataSource) {
 			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
@@ -460,6 +480,26 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 
 		/**
+		 * Set how much memory the tasks read and saved lately may take, kept so that
+		 * reading them again needs no query. Tasks saved but not yet merged into the task
+		 * table are kept besides, up to a bound of their own. A storage that joins the
+		 * storage of this JVM already started on the same file and table shares its cache,
+		 * of the size that one was built with.
+		 * @param cacheSize the size, 64 MB by default; zero keeps no tasks beyond the
+		 * unmerged ones
+		 * @return this builder
+		 * @throws IllegalArgumentException if the size is negative
+		 */
+		public Builder cacheSize(DataSize cacheSize) {
+			TaskArguments.requireNonNull("cacheSize", cacheSize);
+			if (cacheSize.isNegative()) {
+				throw new IllegalArgumentException("cacheSize must not be negative, got " + cacheSize);
+			}
+			this.cacheSize = cacheSize;
+			return this;
+		}
+
+		/**
 		 * Check or create the tables, merge a journal left by a crash, and start the
 		 * storage; or join the storage of this JVM already started on the same file and
 		 * table.
@@ -471,8 +511,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		public DuckDbTaskStorage build() {
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
-				return new DuckDbTaskStorage(
-						StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock), this.clock);
+				StorageEngine engine = StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock,
+						this.cacheSize.toBytes());
+				return new DuckDbTaskStorage(engine, this.clock);
 			}
 			catch (TaskStorageException ex) {
 				throw ex;

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -29,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * DuckDB pays per statement and per commit, not per row, so appending a group costs about
  * as much as appending one row. Every journal row carries a sequence number in call order;
  * the latest per id is the task's state until {@link TableMaintenance} merges it into the
- * task table. Until then the journal also keeps that row in memory, so reads of a task
- * saved moments ago need no query.
+ * task table. Each committed group is published to the {@link RecentRows} before its
+ * callers are released, so reads of a task saved moments ago need no query.
  * <p>
  * Writes that depend on what is stored, such as claiming the next task, are
  * {@link Decision decided} on the writer thread itself, in line with the saves: each sees
@@ -42,19 +41,11 @@ final class Journal {
 	/** The most rows committed together, unless one batch alone holds more. */
 	private static final int MAX_GROUP_ROWS = 10_000;
 
-	/**
-	 * The most unmerged rows kept in memory; beyond them, such as after a batch of a million
-	 * tasks or while merges fail, reads find unmerged rows in the journal table instead.
-	 */
-	private static final int MAX_ROWS_IN_MEMORY = 50_000;
-
 	private static final Log logger = LogFactory.getLog(Journal.class);
 
 	private static final Write CLOSE = new Write(List.of());
 
 	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
-
-	private final Map<String, Unmerged> unmerged = new ConcurrentHashMap<>();
 
 	/** The rows of the group being written, by id: what decisions see beyond the committed state. */
 	private final Map<String, TaskRow> groupRows = new HashMap<>();
@@ -62,6 +53,8 @@ final class Journal {
 	private final DuckDBConnection connection;
 
 	private final DuckDbSql sql;
+
+	private final RecentRows recent;
 
 	private final Thread writer;
 
@@ -85,10 +78,12 @@ final class Journal {
 	 * @param connection the connection the writer uses alone
 	 * @param sql the storage's SQL
 	 * @param lastSeq the highest sequence number in the journal table
+	 * @param recent the rows kept in memory, told of every row committed
 	 */
-	Journal(Connection connection, DuckDbSql sql, long lastSeq) throws SQLException {
+	Journal(Connection connection, DuckDbSql sql, long lastSeq, RecentRows recent) throws SQLException {
 		this.connection = connection.unwrap(DuckDBConnection.class);
 		this.sql = sql;
+		this.recent = recent;
 		this.committedSeq = lastSeq;
 		this.nextSeq = lastSeq + 1;
 		this.writer = new Thread(this::run, "gobstopper-tasks-journal");
@@ -146,34 +141,8 @@ final class Journal {
 		return this.failure;
 	}
 
-	/**
-	 * Return what the journal holds of the task that the task table does not have yet, if
-	 * anything.
-	 */
-	@Nullable Unmerged unmerged(String id) {
-		return this.unmerged.get(id);
-	}
-
-	boolean hasUnmerged() {
-		return !this.unmerged.isEmpty();
-	}
-
 	long committedSeq() {
 		return this.committedSeq;
-	}
-
-	/**
-	 * Forget the unmerged states up to the given sequence number, now in the task table.
-	 */
-	void merged(long upToSeq) {
-		this.unmerged.values().removeIf((entry) -> entry.seq <= upToSeq);
-	}
-
-	/**
-	 * Forget the unmerged states of a task up to the given sequence number, now deleted.
-	 */
-	void deleted(String id, long upToSeq) {
-		this.unmerged.computeIfPresent(id, (key, entry) -> (entry.seq <= upToSeq) ? null : entry);
 	}
 
 	/**
@@ -325,14 +294,12 @@ final class Journal {
 	 * Make a committed group visible to reads, then release its callers.
 	 */
 	private void published(List<Write> group, long firstSeq) {
-		long seq = firstSeq;
+		List<TaskRow> rows = new ArrayList<>();
 		for (Write write : group) {
-			for (TaskRow row : write.rows) {
-				TaskRow kept = (this.unmerged.size() < MAX_ROWS_IN_MEMORY) ? row : null;
-				this.unmerged.put(row.id(), new Unmerged(seq++, kept));
-			}
+			rows.addAll(write.rows);
 		}
-		this.committedSeq = seq - 1;
+		this.recent.published(rows, firstSeq);
+		this.committedSeq = firstSeq + rows.size() - 1;
 		for (Write write : group) {
 			write.done();
 		}
@@ -414,14 +381,6 @@ final class Journal {
 		IllegalStateException stopped = new IllegalStateException(
 				"TaskStorage is closed: the journal writer stopped", cause);
 		left.forEach((write) -> write.fail(stopped));
-	}
-
-	/**
-	 * The newest journal row of a task that is not merged yet: its sequence number, and the
-	 * row itself unless too many rows wait in memory already.
-	 */
-	record Unmerged(long seq, @Nullable TaskRow row) {
-
 	}
 
 	/**

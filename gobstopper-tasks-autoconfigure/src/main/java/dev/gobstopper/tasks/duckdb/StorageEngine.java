@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * The journal, the table maintenance and the reads of one task table in one DuckDB
  * database, shared by every storage of this JVM on the same file and table.
  * <p>
- * The journal's sequence numbers and the in-memory state of unmerged rows and claims are
- * exact only while one engine writes the table. DuckDB's file lock keeps other processes
+ * The journal's sequence numbers and the rows and claims kept in memory are exact only
+ * while one engine writes the table. DuckDB's file lock keeps other processes
  * out; storages in this process, such as those of several Spring application contexts
  * cached by a test run, share the engine, which closes with the last of them.
  */
@@ -30,6 +30,8 @@ final class StorageEngine {
 	final DuckDbSql sql;
 
 	final String databasePath;
+
+	final RecentRows recent;
 
 	final Journal journal;
 
@@ -52,7 +54,7 @@ final class StorageEngine {
 	private int users = 1;
 
 	private StorageEngine(Connection origin, String databasePath, @Nullable String key, DuckDbSql sql,
-			boolean initializeSchema, Clock clock) throws SQLException {
+			boolean initializeSchema, Clock clock, long cacheBytes) throws SQLException {
 		this.origin = origin;
 		this.databasePath = databasePath;
 		this.key = key;
@@ -64,12 +66,14 @@ final class StorageEngine {
 					initializeSchema);
 			this.writerConnection = database.duplicate();
 			try {
-				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq());
-				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal, clock);
+				this.recent = new RecentRows(cacheBytes);
+				this.journal = new Journal(this.writerConnection, sql, lastJournalSeq(), this.recent);
+				this.maintenance = new TableMaintenance(this.maintenanceConnection, sql, this.journal, this.recent,
+						clock);
 				this.maintenance.merge();
 				this.reads = new ReadSessions(database);
 				this.claims = new ClaimQueues(sql);
-				this.conditionalWrites = new ConditionalWrites(this.journal, sql, this.claims);
+				this.conditionalWrites = new ConditionalWrites(this.journal, this.recent, sql, this.claims);
 				this.journal.start(this.maintenance::journalCommitted, this.claims);
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -86,10 +90,12 @@ final class StorageEngine {
 	/**
 	 * Return the engine of the data source's database and the given table, starting one
 	 * if no storage of this JVM uses them yet.
+	 * @param cacheBytes the most bytes of task rows to keep in memory beyond the unmerged
+	 * ones, if the engine is started; a shared engine keeps the size it started with
 	 * @throws IllegalArgumentException if the data source does not connect to DuckDB
 	 */
-	static StorageEngine acquire(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock)
-			throws SQLException {
+	static StorageEngine acquire(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock,
+			long cacheBytes) throws SQLException {
 		Connection origin = duckDbConnection(dataSource);
 		try {
 			String path = DuckDbSchema.path(DuckDbExceptionTranslator.jdbcTemplate(origin));
@@ -103,7 +109,7 @@ final class StorageEngine {
 					closeQuietly(origin);
 					return shared;
 				}
-				StorageEngine engine = new StorageEngine(origin, path, key, sql, initializeSchema, clock);
+				StorageEngine engine = new StorageEngine(origin, path, key, sql, initializeSchema, clock, cacheBytes);
 				if (key != null) {
 					engines.put(key, engine);
 				}

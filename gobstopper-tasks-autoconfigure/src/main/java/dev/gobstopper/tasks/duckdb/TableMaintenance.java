@@ -57,6 +57,8 @@ final class TableMaintenance {
 
 	private final Journal journal;
 
+	private final RecentRows recent;
+
 	private final ScheduledExecutorService executor;
 
 	private final AtomicBoolean mergeDue = new AtomicBoolean();
@@ -69,10 +71,11 @@ final class TableMaintenance {
 
 	private volatile @Nullable Instant failingSince;
 
-	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, Clock clock) {
+	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock) {
 		this.connection = connection;
 		this.sql = sql;
 		this.journal = journal;
+		this.recent = recent;
 		this.clock = clock;
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
@@ -140,7 +143,7 @@ final class TableMaintenance {
 				deleted |= tableRow.executeUpdate() > 0;
 			}
 			long journalSeq = deletedSeq;
-			return new Outcome<>(deleted, () -> this.journal.deleted(id, journalSeq));
+			return new Outcome<>(deleted, () -> this.recent.deleted(id, journalSeq));
 		}));
 	}
 
@@ -161,7 +164,7 @@ final class TableMaintenance {
 				else if (expired > 0) {
 					update(this.sql.deleteExpired, cutoffUtc);
 				}
-				return Outcome.of((int) expired);
+				return new Outcome<>((int) expired, () -> this.recent.deletedCompletedBefore(cutoffUtc));
 			});
 		});
 	}
@@ -262,6 +265,7 @@ final class TableMaintenance {
 		if (upTo <= this.mergedSeq) {
 			return;
 		}
+		long cleanups = this.recent.cleanups();
 		inTransaction(() -> {
 			for (String statement : new String[] { this.sql.deleteReplacedRows, this.sql.insertLatestJournalRows,
 					this.sql.deleteMergedJournal }) {
@@ -274,7 +278,7 @@ final class TableMaintenance {
 		});
 		this.mergedSeq = upTo;
 		this.failingSince = null;
-		this.journal.merged(upTo);
+		this.recent.merged(upTo, cleanups);
 	}
 
 	/**

@@ -33,6 +33,7 @@ import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
+import dev.gobstopper.tasks.duckdb.StorageCacheSize;
 import org.duckdb.DuckDBDataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
@@ -132,6 +133,7 @@ class TaskStorageAutoConfigurationTests {
 		assertThat(properties.getDuckdb().getMemoryLimit()).isEqualTo(DataSize.ofMegabytes(256));
 		assertThat(properties.getDuckdb().getThreads()).isEqualTo(1);
 		assertThat(properties.getDuckdb().getStorageCompatibilityVersion()).isEqualTo("v1.0.0");
+		assertThat(properties.getDuckdb().getCacheSize()).isEqualTo(DataSize.ofMegabytes(64));
 	}
 
 	@Test
@@ -268,6 +270,43 @@ class TaskStorageAutoConfigurationTests {
 				assertThat(duckDb.queryForObject("SELECT current_setting('threads')", Long.class)).isEqualTo(2);
 				assertThat(duckDb.queryForObject("SELECT current_setting('memory_limit')", String.class))
 					.isEqualTo("64.0 MiB");
+			});
+	}
+
+	@Test
+	void theCacheSizeIsAppliedToTheStorage() {
+		this.contextRunner.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb"))).run((context) -> {
+			assertThat(StorageCacheSize.of(context.getBean(DuckDbTaskStorage.class)))
+				.isEqualTo(DataSize.ofMegabytes(64).toBytes());
+		});
+		this.contextRunner
+			.withPropertyValues(dbPath(this.tempDir.resolve("other.duckdb")), "gobstopper.tasks.duckdb.cache-size=3MB")
+			.run((context) -> assertThat(StorageCacheSize.of(context.getBean(DuckDbTaskStorage.class)))
+				.isEqualTo(DataSize.ofMegabytes(3).toBytes()));
+	}
+
+	@Test
+	void aCacheSizeOfZeroKeepsNoTasksInMemory() {
+		TaskInfo task = task("uncached", "mail").build();
+		this.contextRunner
+			.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb")), "gobstopper.tasks.duckdb.cache-size=0")
+			.run((context) -> {
+				DuckDbTaskStorage storage = context.getBean(DuckDbTaskStorage.class);
+				assertThat(StorageCacheSize.of(storage)).isZero();
+				storage.saveTask(task);
+				assertThat(storage.getTask(task.id())).contains(task);
+			});
+	}
+
+	@Test
+	void aNegativeCacheSizeFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb")), "gobstopper.tasks.duckdb.cache-size=-1MB")
+			.run((context) -> {
+				InvalidConfigurationPropertyValueException failure = causeOf(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure).isNotNull();
+				assertThat(failure.getName()).isEqualTo("gobstopper.tasks.duckdb.cache-size");
 			});
 	}
 

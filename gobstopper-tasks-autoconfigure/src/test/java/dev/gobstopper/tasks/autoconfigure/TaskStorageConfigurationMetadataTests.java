@@ -35,8 +35,8 @@ class TaskStorageConfigurationMetadataTests {
 				PREFIX + "table-name", PREFIX + "initialize-schema", PREFIX + "cleanup.enabled",
 				PREFIX + "cleanup.cron", PREFIX + "cleanup.retention", PREFIX + "leases.reclaim-enabled", PREFIX + "leases.reclaim-interval",
 				PREFIX + "leases.reclaim-batch", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
-				PREFIX + "duckdb.storage-compatibility-version", PREFIX + "dashboard.enabled", PREFIX + "dashboard.path",
-				PREFIX + "dashboard.read-only", PREFIX + "dashboard.allow-remote");
+				PREFIX + "duckdb.storage-compatibility-version", PREFIX + "duckdb.cache-size", PREFIX + "dashboard.enabled",
+				PREFIX + "dashboard.path", PREFIX + "dashboard.read-only", PREFIX + "dashboard.allow-remote");
 		assertThat(descriptions).allSatisfy((name, description) -> assertThat(description).as(name).isNotBlank());
 	}
 
