@@ -91,6 +91,8 @@ final class DuckDbSql {
 
 	final String addRebuildPrimaryKey;
 
+	final String countRebuildTables;
+
 	final String dropRebuildIfExists;
 
 	final String countRebuild;
@@ -176,6 +178,8 @@ final class DuckDbSql {
 		this.countAll = "SELECT count(*) FROM " + quotedTable;
 		String rebuild = table + "_rebuild";
 		this.rebuild = quote(rebuild);
+		this.countRebuildTables = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+				+ "AND schema_name = current_schema() AND table_name = '" + rebuild + "'";
 		this.dropRebuildIfExists = "DROP TABLE IF EXISTS " + this.rebuild;
 		this.countRebuild = "SELECT count(*) FROM " + this.rebuild;
 		this.journalIdsUpTo = "SELECT DISTINCT id FROM " + quotedJournal + " WHERE seq <= ?";

@@ -196,8 +196,11 @@ final class TableMaintenance {
 	int deleteCompletedBefore(LocalDateTime cutoffUtc) {
 		this.cleanups.lock();
 		try (Connection copy = this.connection.unwrap(DuckDBConnection.class).duplicate()) {
-			// A rebuild that a crash or a failure stopped may have left its copy behind
-			Transactions.execute(copy, this.sql.dropRebuildIfExists);
+			// A rebuild that a crash or a failure stopped may have left its copy behind;
+			// looked for first, since dropping commits, and commits wait for one another
+			if (count(copy, this.sql.countRebuildTables, null) > 0) {
+				Transactions.execute(copy, this.sql.dropRebuildIfExists);
+			}
 			long expired = call(() -> startCleanup(copy, cutoffUtc));
 			if (expired == REBUILD) {
 				return rebuild(copy, cutoffUtc);
