@@ -43,6 +43,14 @@ interface BenchStore extends AutoCloseable {
 	List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit, int offset);
 
 	/**
+	 * Delete a task, committed when this returns.
+	 * @return whether it was stored
+	 */
+	default boolean deleteTask(String id) {
+		throw new UnsupportedOperationException(engine() + " does not delete tasks here");
+	}
+
+	/**
 	 * Delete terminal tasks completed before now minus the retention.
 	 * @return the number of tasks deleted
 	 */

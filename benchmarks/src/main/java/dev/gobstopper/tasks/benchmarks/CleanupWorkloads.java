@@ -1,7 +1,8 @@
 package dev.gobstopper.tasks.benchmarks;
 
 /**
- * Cleanup of the older half of the loaded tasks: alone, or while other threads save.
+ * Cleanup of the older half of the loaded tasks: alone, or while other threads save and
+ * delete.
  */
 final class CleanupWorkloads {
 
@@ -29,33 +30,41 @@ final class CleanupWorkloads {
 	}
 
 	/**
-	 * Clean up while threads keep saving, from before the cleanup starts until it has
-	 * returned.
-	 * @return how long the cleanup took, in seconds, and the 99th percentile of the
-	 * latencies of the saves that ran meanwhile, in milliseconds
+	 * Clean up while threads keep saving and others keep deleting tasks of their own,
+	 * from before the cleanup starts until it has returned.
+	 * @return how long the cleanup took, in seconds, and the 99th percentiles of the
+	 * latencies of the saves and of the deletes that ran meanwhile, in milliseconds
 	 */
 	double[] cleanupWhileSaving() throws InterruptedException {
-		Savers savers = new Savers(this.bench, Sizes.CLEANUP_SAVERS, 500, null);
+		Deleters deleters = new Deleters(this.bench, Sizes.CLEANUP_DELETERS, 600);
+		Savers savers = null;
 		long start;
 		long end;
 		int deleted;
 		try {
+			savers = new Savers(this.bench, Sizes.CLEANUP_SAVERS, 500, null);
 			Thread.sleep(this.sizes.warmUp().toMillis());
 			start = System.nanoTime();
 			deleted = this.bench.cleanupOldTasks(TaskGenerator.RETENTION);
 			end = System.nanoTime();
 		}
 		finally {
-			savers.stop("cleanupOldTasks while saving", this.output);
+			deleters.stop("cleanupOldTasks while deleting", this.output);
+			if (savers != null) {
+				savers.stop("cleanupOldTasks while saving", this.output);
+			}
 		}
 		checkDeleted(deleted);
-		long[] latencies = savers.latenciesDuring(start, end);
-		if (latencies.length == 0) {
-			throw new IllegalStateException("No save ran during the cleanup");
+		long[] saves = savers.latenciesDuring(start, end);
+		long[] deletes = deleters.latenciesDuring(start, end);
+		if (saves.length == 0 || deletes.length == 0) {
+			throw new IllegalStateException("No save or no delete ran during the cleanup");
 		}
 		this.output.note(String.format("cleanupOldTasks while saving: %,d saves ran during the cleanup, the slowest "
-				+ "in %.1f ms", latencies.length, Timing.millis(latencies[latencies.length - 1])));
-		return new double[] { Timing.seconds(end - start), Timing.millis(Timing.percentile(latencies, 0.99)) };
+				+ "in %.1f ms; %,d deletes, the slowest in %.1f ms", saves.length,
+				Timing.millis(saves[saves.length - 1]), deletes.length, Timing.millis(deletes[deletes.length - 1])));
+		return new double[] { Timing.seconds(end - start), Timing.millis(Timing.percentile(saves, 0.99)),
+				Timing.millis(Timing.percentile(deletes, 0.99)) };
 	}
 
 	private void checkDeleted(int deleted) {

@@ -135,6 +135,11 @@ final class NaiveDuckDbStore implements BenchStore {
 	}
 
 	@Override
+	public boolean deleteTask(String id) {
+		return this.sql.delete(this.jdbc, id);
+	}
+
+	@Override
 	public int cleanupOldTasks(Duration retention) {
 		return this.sql.deleteExpired(this.jdbc, retention);
 	}

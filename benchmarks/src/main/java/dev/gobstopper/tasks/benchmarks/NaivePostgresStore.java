@@ -130,6 +130,11 @@ final class NaivePostgresStore implements BenchStore {
 	}
 
 	@Override
+	public boolean deleteTask(String id) {
+		return this.sql.delete(this.jdbc, id);
+	}
+
+	@Override
 	public int cleanupOldTasks(Duration retention) {
 		return this.sql.deleteExpired(this.jdbc, retention);
 	}

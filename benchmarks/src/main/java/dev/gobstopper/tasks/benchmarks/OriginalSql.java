@@ -47,6 +47,8 @@ final class OriginalSql {
 
 	private final String deleteExpired;
 
+	private final String deleteById;
+
 	private final String selectByKey;
 
 	private final String claimCandidate;
@@ -74,6 +76,7 @@ final class OriginalSql {
 		this.percentile = percentile;
 		this.completionBucket = completionBucket;
 		this.selectById = "SELECT * FROM " + table + " WHERE id = ?";
+		this.deleteById = "DELETE FROM " + table + " WHERE id = ?";
 		this.deleteExpired = "DELETE FROM " + table + " WHERE completed_at < ? AND status IN "
 				+ TaskRows.TERMINAL_STATUSES;
 		this.selectByKey = "SELECT * FROM " + table + " WHERE idempotency_key = ? ORDER BY created_at DESC LIMIT 1";
@@ -114,6 +117,10 @@ final class OriginalSql {
 
 	Optional<TaskInfo> task(JdbcTemplate jdbc, String id) {
 		return jdbc.query(this.selectById, this.rows.rowMapper(), id).stream().findFirst();
+	}
+
+	boolean delete(JdbcTemplate jdbc, String id) {
+		return jdbc.update(this.deleteById, id) > 0;
 	}
 
 	int deleteExpired(JdbcTemplate jdbc, Duration retention) {

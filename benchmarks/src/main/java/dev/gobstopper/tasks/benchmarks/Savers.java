@@ -2,7 +2,6 @@ package dev.gobstopper.tasks.benchmarks;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -113,46 +112,7 @@ final class Savers {
 	 * call after {@link #stop}.
 	 */
 	long[] latenciesDuring(long from, long to) {
-		long[] during = new long[0];
-		int count = 0;
-		for (Latencies thread : this.latencies) {
-			for (int i = 0; i < thread.size; i++) {
-				long start = thread.starts[i];
-				long end = thread.ends[i];
-				if (start < to && end > from) {
-					if (count == during.length) {
-						during = Arrays.copyOf(during, Math.max(16, count * 2));
-					}
-					during[count++] = end - start;
-				}
-			}
-		}
-		long[] sorted = Arrays.copyOf(during, count);
-		Arrays.sort(sorted);
-		return sorted;
-	}
-
-	/**
-	 * When each save of one thread started and ended.
-	 */
-	private static final class Latencies {
-
-		private long[] starts = new long[1024];
-
-		private long[] ends = new long[1024];
-
-		private int size;
-
-		void add(long start, long end) {
-			if (this.size == this.starts.length) {
-				this.starts = Arrays.copyOf(this.starts, this.size * 2);
-				this.ends = Arrays.copyOf(this.ends, this.size * 2);
-			}
-			this.starts[this.size] = start;
-			this.ends[this.size] = end;
-			this.size++;
-		}
-
+		return Latencies.during(this.latencies, from, to);
 	}
 
 }

@@ -66,6 +66,9 @@ record Sizes(int tasks, int smallBatch, int largeBatch, Duration warmUp, Duratio
 	/** The threads that save while cleanup runs. */
 	static final int CLEANUP_SAVERS = 8;
 
+	/** The threads that delete tasks of their own while cleanup runs. */
+	static final int CLEANUP_DELETERS = 2;
+
 	/** The full sizes, for a run of about 25 minutes on 2 cores. */
 	static Sizes full() {
 		return new Sizes(1_000_000, 1_000, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(5),

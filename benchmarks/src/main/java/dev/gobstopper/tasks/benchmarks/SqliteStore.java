@@ -145,6 +145,11 @@ final class SqliteStore implements BenchStore {
 	}
 
 	@Override
+	public boolean deleteTask(String id) {
+		return write(() -> this.sql.delete(this.writes, id));
+	}
+
+	@Override
 	public int cleanupOldTasks(Duration retention) {
 		return write(() -> this.sql.deleteExpired(this.writes, retention));
 	}

@@ -15,7 +15,8 @@ import java.util.Set;
 enum Store {
 
 	GOBSTOPPER("gobstopper", "DuckDbTaskStorage (this project) on DuckDB, the starter's settings and schema",
-			Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE, Workload.GET_TASKS_WHILE_SAVING, Workload.CLEANUP) {
+			Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE, Workload.GET_TASKS_WHILE_SAVING, Workload.CLEANUP,
+			Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99, Workload.CLEANUP_DELETES_P99) {
 
 		@Override
 		BenchStore open(Place place) throws Exception {
@@ -31,7 +32,8 @@ enum Store {
 
 	DUCKDB_NAIVE("duckdb-naive", "JdbcTemplate, one statement per call, the original's SQL, its 26-column table and "
 			+ "the 4 secondary indexes of its first version (category, status, created_at, priority), same DuckDB "
-			+ "settings as gobstopper", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE, Workload.CLEANUP) {
+			+ "settings as gobstopper", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE, Workload.CLEANUP,
+			Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99, Workload.CLEANUP_DELETES_P99) {
 
 		@Override
 		BenchStore open(Place place) throws Exception {
@@ -43,7 +45,8 @@ enum Store {
 	GOBSTOPPER_PG("gobstopper-pg", "JdbcTaskStorage (this project) on PostgreSQL through HikariCP ("
 			+ Postgres.POOL_SIZE + " connections), its own schema", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE,
 			Workload.ROUND_TRIP, Workload.GET_TASKS_UNFILTERED, Workload.GET_TASKS_BY_CATEGORY,
-			Workload.GET_TASKS_BY_STATUS, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99) {
+			Workload.GET_TASKS_BY_STATUS, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99,
+			Workload.CLEANUP_DELETES_P99) {
 
 		@Override
 		BenchStore open(Place place) throws SQLException {
@@ -66,7 +69,8 @@ enum Store {
 			+ "statement per call in autocommit, batches rewritten into multi-row inserts, the original's SQL, "
 			+ "26-column table and 4 secondary indexes", Workload.SAVE_TASK_IF_ABSENT, Workload.QUEUE,
 			Workload.ROUND_TRIP, Workload.GET_TASKS_UNFILTERED, Workload.GET_TASKS_BY_CATEGORY,
-			Workload.GET_TASKS_BY_STATUS, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99) {
+			Workload.GET_TASKS_BY_STATUS, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99,
+			Workload.CLEANUP_DELETES_P99) {
 
 		@Override
 		BenchStore open(Place place) throws SQLException {
@@ -81,7 +85,8 @@ enum Store {
 	},
 
 	SQLITE("sqlite", "xerial sqlite-jdbc, WAL, synchronous=FULL, upsert per save, one writer connection behind a "
-			+ "lock, pooled readers, indexes on category, status, created_at", Workload.CLEANUP) {
+			+ "lock, pooled readers, indexes on category, status, created_at", Workload.CLEANUP,
+			Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99, Workload.CLEANUP_DELETES_P99) {
 
 		@Override
 		BenchStore open(Place place) throws Exception {

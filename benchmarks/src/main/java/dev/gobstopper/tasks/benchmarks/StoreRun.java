@@ -12,8 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import dev.gobstopper.tasks.TaskInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs every workload of one store, in a JVM of its own, and prints the figures as
@@ -35,7 +37,11 @@ public final class StoreRun {
 			Workload.GET_TASKS_MEDIAN, Workload.GET_TASKS_SLOWEST, Workload.GET_TASKS_UNFILTERED,
 			Workload.GET_TASKS_BY_CATEGORY, Workload.GET_TASKS_BY_STATUS, Workload.COUNT_TASKS,
 			Workload.STATISTICS_BY_NAME, Workload.COMPLETIONS_OVER_TIME, Workload.GET_TASKS_WHILE_SAVING,
-			Workload.POLL, Workload.CLEANUP, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99);
+			Workload.POLL, Workload.CLEANUP, Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99,
+			Workload.CLEANUP_DELETES_P99);
+
+	private static final List<Workload> CLEANUP_WHILE_SAVING = List.of(Workload.CLEANUP_WHILE_SAVING,
+			Workload.CLEANUP_SAVES_P99, Workload.CLEANUP_DELETES_P99);
 
 	private final Store store;
 
@@ -84,8 +90,18 @@ public final class StoreRun {
 					.measure(Workload.QUEUE, () -> new QueueWorkload(bench, this.sizes, this.output).run())));
 		}
 		Place reads = this.place.database("reads");
-		load(reads, READS, this::loadHistory)
-			.ifPresent((loaded) -> phase(reads, READS, (bench) -> runReads(bench, loaded)));
+		Optional<StatisticsWorkloads.LoadedTasks> history = load(reads, READS, this::loadHistory);
+		// A store that cleans up alone too cleans up while saving on a copy of the history
+		Place cleanup = null;
+		if (history.isPresent() && this.store.runs(Workload.CLEANUP)
+				&& this.store.runs(Workload.CLEANUP_WHILE_SAVING)) {
+			cleanup = copy(reads, "cleanup");
+		}
+		history.ifPresent((loaded) -> phase(reads, READS, (bench) -> runReads(bench, loaded)));
+		if (cleanup != null) {
+			phase(cleanup, CLEANUP_WHILE_SAVING,
+					(bench) -> cleanupWhileSaving(new CleanupWorkloads(bench, this.sizes, this.output)));
+		}
 		this.output.measure(Workload.PEAK_MEMORY, StoreRun::peakMemoryMegabytes);
 		this.output.note(heapUse());
 		this.output.emit(ResultLine.of(ResultLine.Kind.DONE, this.store.id()));
@@ -169,15 +185,39 @@ public final class StoreRun {
 		if (this.store.runs(Workload.CLEANUP)) {
 			this.output.measure(Workload.CLEANUP, cleanup::cleanupSeconds);
 		}
-		if (this.store.runs(Workload.CLEANUP_WHILE_SAVING)) {
-			try {
-				double[] figures = cleanup.cleanupWhileSaving();
-				this.output.result(Workload.CLEANUP_WHILE_SAVING, figures[0]);
-				this.output.result(Workload.CLEANUP_SAVES_P99, figures[1]);
+		else if (this.store.runs(Workload.CLEANUP_WHILE_SAVING)) {
+			cleanupWhileSaving(cleanup);
+		}
+	}
+
+	private void cleanupWhileSaving(CleanupWorkloads cleanup) {
+		try {
+			double[] figures = cleanup.cleanupWhileSaving();
+			this.output.result(Workload.CLEANUP_WHILE_SAVING, figures[0]);
+			this.output.result(Workload.CLEANUP_SAVES_P99, figures[1]);
+			this.output.result(Workload.CLEANUP_DELETES_P99, figures[2]);
+		}
+		catch (Exception ex) {
+			failed(CLEANUP_WHILE_SAVING, ex.toString());
+		}
+	}
+
+	/**
+	 * Copy the files of a closed embedded database to another place of the store.
+	 * @return the copy, or {@code null} if it could not be made; its workloads fail then
+	 */
+	private @Nullable Place copy(Place database, String name) {
+		Place copy = this.place.database(name);
+		try (Stream<Path> files = Files.list(database.dir())) {
+			Files.createDirectories(copy.dir());
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				Files.copy(file, copy.dir().resolve(file.getFileName()));
 			}
-			catch (Exception ex) {
-				failed(List.of(Workload.CLEANUP_WHILE_SAVING, Workload.CLEANUP_SAVES_P99), ex.toString());
-			}
+			return copy;
+		}
+		catch (IOException ex) {
+			failed(CLEANUP_WHILE_SAVING, "could not copy the loaded database: " + ex);
+			return null;
 		}
 	}
 

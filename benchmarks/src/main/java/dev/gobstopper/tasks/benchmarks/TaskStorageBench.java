@@ -52,6 +52,11 @@ abstract class TaskStorageBench implements BenchStore {
 	}
 
 	@Override
+	public boolean deleteTask(String id) {
+		return this.storage.deleteTask(id);
+	}
+
+	@Override
 	public int cleanupOldTasks(Duration retention) {
 		return this.storage.cleanupOldTasks(retention);
 	}

@@ -56,9 +56,12 @@ enum Workload {
 
 	CLEANUP("cleanupOldTasks deleting %,d of %,d tasks", "s", false, false),
 
-	CLEANUP_WHILE_SAVING("cleanupOldTasks deleting %,d of %,d tasks while 8 threads save", "s", false, false),
+	CLEANUP_WHILE_SAVING("cleanupOldTasks deleting %,d of %,d tasks while 8 threads save and 2 delete", "s", false,
+			false),
 
 	CLEANUP_SAVES_P99("saveTask latency during that cleanup, p99", "ms", false, false),
+
+	CLEANUP_DELETES_P99("deleteTask latency during that cleanup, p99", "ms", false, false),
 
 	PEAK_MEMORY("peak memory of the store's JVM (VmHWM)", "MB", false, true);
 

@@ -8,13 +8,17 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the benchmark at tiny sizes, each store in its own JVM as in a full run, to keep
- * every workload working. Speed is not checked.
+ * every workload working. Speed is not checked. Linux only: each store's peak memory is
+ * read from {@code /proc}.
  */
+@EnabledOnOs(OS.LINUX)
 class BenchmarksSmokeTests {
 
 	@Test

@@ -81,7 +81,7 @@ final class DuckDbSql {
 
 	final String countExpired;
 
-	final String deleteExpired;
+	final String deleteExpiredChunk;
 
 	final String countAll;
 
@@ -90,6 +90,22 @@ final class DuckDbSql {
 	final String copyUnexpiredToRebuild;
 
 	final String addRebuildPrimaryKey;
+
+	final String countRebuildTables;
+
+	final String dropRebuildIfExists;
+
+	final String countRebuild;
+
+	final String journalIdsUpTo;
+
+	final String createChangedIds;
+
+	final String changedIds;
+
+	final String deleteChangedFromRebuild;
+
+	final String copyChangedToRebuild;
 
 	final String dropTable;
 
@@ -155,19 +171,34 @@ final class DuckDbSql {
 				+ " WHERE id = ? ORDER BY seq DESC LIMIT 1";
 		this.deleteById = "DELETE FROM " + quotedTable + " WHERE id = ?";
 		String expired = " WHERE status IN " + TERMINAL_STATUSES + " AND completed_at < ?";
+		String unexpired = " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
 		this.countExpired = "SELECT count(*) FROM " + quotedTable + expired;
-		this.deleteExpired = "DELETE FROM " + quotedTable + expired;
+		this.deleteExpiredChunk = "DELETE FROM " + quotedTable + " WHERE id IN (SELECT id FROM " + quotedTable
+				+ expired + " LIMIT ?)";
 		this.countAll = "SELECT count(*) FROM " + quotedTable;
 		String rebuild = table + "_rebuild";
 		this.rebuild = quote(rebuild);
+		this.countRebuildTables = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+				+ "AND schema_name = current_schema() AND table_name = '" + rebuild + "'";
+		this.dropRebuildIfExists = "DROP TABLE IF EXISTS " + this.rebuild;
+		this.countRebuild = "SELECT count(*) FROM " + this.rebuild;
+		this.journalIdsUpTo = "SELECT DISTINCT id FROM " + quotedJournal + " WHERE seq <= ?";
+		// A temporary table of the connection that rebuilds: the ids of the tasks that merges
+		// and deletes changed since the rebuild's copy was taken
+		this.changedIds = table + "_rebuild_changes";
+		String quotedChangedIds = "temp.main." + quote(this.changedIds);
+		this.createChangedIds = "CREATE OR REPLACE TEMP TABLE " + quote(this.changedIds) + " (id VARCHAR)";
+		this.deleteChangedFromRebuild = "DELETE FROM " + this.rebuild + " WHERE id IN (SELECT id FROM "
+				+ quotedChangedIds + ")";
+		this.copyChangedToRebuild = "INSERT INTO " + this.rebuild + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
+				+ " FROM " + quotedTable + unexpired + " AND id IN (SELECT id FROM " + quotedChangedIds + ")";
 		this.columnDefinitions = "SELECT column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
 				+ "WHERE database_name = current_database() AND schema_name = current_schema() "
 				+ "AND lower(table_name) = lower(?) ORDER BY column_index";
 		// The key is added after the copy: building the index at once beats growing it row by row
 		this.addRebuildPrimaryKey = "ALTER TABLE " + quote(rebuild) + " ADD PRIMARY KEY (id)";
 		this.copyUnexpiredToRebuild = "INSERT INTO " + quote(rebuild) + " (" + COLUMN_LIST + ") SELECT " + COLUMN_LIST
-				+ " FROM "
-				+ quotedTable + " WHERE NOT coalesce(status IN " + TERMINAL_STATUSES + " AND completed_at < ?, false)";
+				+ " FROM " + quotedTable + unexpired;
 		this.dropTable = "DROP TABLE " + quotedTable;
 		this.renameRebuild = "ALTER TABLE " + quote(rebuild) + " RENAME TO " + quotedTable;
 		this.indexDefinitions = "SELECT sql FROM duckdb_indexes() WHERE database_name = current_database() "

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -382,6 +383,14 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 */
 	void failJournalWriterAfterNextSave() {
 		this.journal.failAfterNextCommit();
+	}
+
+	/**
+	 * Run a hook at the given steps of merges and of cleanups that rebuild the table. For
+	 * tests that need such a step in progress.
+	 */
+	void onMaintenanceStep(Consumer<TableMaintenance.Step> hook) {
+		this.maintenance.onStep(hook);
 	}
 
 	/**

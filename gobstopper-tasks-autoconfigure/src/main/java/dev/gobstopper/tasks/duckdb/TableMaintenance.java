@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -17,10 +20,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import dev.gobstopper.tasks.TaskStorageException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.ConcurrencyFailureException;
@@ -28,7 +36,9 @@ import org.springframework.dao.ConcurrencyFailureException;
 /**
  * Everything that changes the task table, on one thread and one connection: merging the
  * journal into the table, deleting a task and deleting old tasks. Saves go on meanwhile,
- * since they only append to the journal.
+ * since they only append to the journal. A cleanup that rebuilds the table copies it on a
+ * connection of its own, in the calling thread, and uses the maintenance thread only for
+ * its short first and last steps.
  */
 final class TableMaintenance {
 
@@ -46,6 +56,21 @@ final class TableMaintenance {
 
 	/** ...and at least one in this many of the table's rows. */
 	private static final int REBUILD_SHARE = 8;
+
+	/** What {@link #startCleanup} returns when the table is to be rebuilt. */
+	private static final long REBUILD = -1;
+
+	/**
+	 * A rebuild catches up with the changes made while it copied in at most this many
+	 * rounds before its last step...
+	 */
+	private static final int CATCH_UP_ROUNDS = 3;
+
+	/** ...and stops earlier once no more tasks than this changed since the last round. */
+	private static final int LAST_STEP_CHANGES = 500;
+
+	/** Deleting in place removes this many rows per transaction, about 100 ms' worth. */
+	private static final int DELETE_CHUNK_ROWS = 1_000;
 
 	private static final int CONFLICT_ATTEMPTS = 10;
 
@@ -70,6 +95,18 @@ final class TableMaintenance {
 	private volatile long mergedSeq;
 
 	private volatile @Nullable Instant failingSince;
+
+	/** One cleanup at a time: a rebuild's copy has a fixed name. */
+	private final Lock cleanups = new ReentrantLock();
+
+	/**
+	 * The tasks that merges and deletes changed since a rebuild's last snapshot, while one
+	 * runs; changed on the maintenance thread only.
+	 */
+	private volatile @Nullable Set<String> changedDuringRebuild;
+
+	private volatile Consumer<Step> atStep = (step) -> {
+	};
 
 	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock) {
 		this.connection = connection;
@@ -142,71 +179,258 @@ final class TableMaintenance {
 				tableRow.setString(1, id);
 				deleted |= tableRow.executeUpdate() > 0;
 			}
+			changed(List.of(id));
 			long journalSeq = deletedSeq;
 			return new Outcome<>(deleted, () -> this.recent.deleted(id, journalSeq));
 		}));
 	}
 
 	/**
-	 * Delete finished tasks that completed before the cutoff. DuckDB removes each deleted
-	 * row from the primary key index when the delete commits, which is slow for many rows;
-	 * when a large share of the table goes, copying the rows that stay into a new table is
-	 * several times faster, so that is done instead.
+	 * Delete finished tasks that completed before the cutoff, without holding up the
+	 * merges and deletes of the table for long.
+	 * <p>
+	 * DuckDB removes each deleted row from the primary key index when the delete commits,
+	 * which is slow for many rows: when a large share of the table goes, the rows that stay
+	 * are copied into a new table instead, several times faster. That copy is made on a
+	 * connection of its own, from a snapshot, while merges and deletes go on; only the last
+	 * step, which applies what they changed meanwhile and puts the copy in the table's
+	 * place, holds them up. Fewer rows are deleted in place, a chunk per transaction, so
+	 * that merges and deletes run between the chunks.
+	 * @return the number of tasks deleted
 	 */
 	int deleteCompletedBefore(LocalDateTime cutoffUtc) {
-		return call(() -> {
-			merge();
-			return inTransaction(() -> {
-				long expired = count(this.sql.countExpired, cutoffUtc);
-				if (expired >= REBUILD_MIN_ROWS && expired * REBUILD_SHARE >= count(this.sql.countAll, null)) {
-					rebuildWithout(cutoffUtc);
-				}
-				else if (expired > 0) {
-					update(this.sql.deleteExpired, cutoffUtc);
-				}
-				return new Outcome<>((int) expired, () -> this.recent.deletedCompletedBefore(cutoffUtc));
-			});
-		});
+		this.cleanups.lock();
+		try (Connection copy = this.connection.unwrap(DuckDBConnection.class).duplicate()) {
+			// A rebuild that a crash or a failure stopped may have left its copy behind;
+			// looked for first, since dropping commits, and commits wait for one another
+			if (count(copy, this.sql.countRebuildTables, null) > 0) {
+				Transactions.execute(copy, this.sql.dropRebuildIfExists);
+			}
+			long expired = call(() -> startCleanup(copy, cutoffUtc));
+			if (expired == REBUILD) {
+				return rebuild(copy, cutoffUtc);
+			}
+			return (expired > 0) ? deleteInChunks(cutoffUtc) : 0;
+		}
+		catch (SQLException ex) {
+			throw new TaskStorageException("Could not delete old tasks: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.cleanups.unlock();
+		}
 	}
 
 	/**
-	 * Replace the task table by a copy without the expired rows, in the current
-	 * transaction. The copy keeps the table's own column order, defaults, NOT NULLs,
-	 * primary key and secondary indexes, so that a table in the layout of today's
-	 * Gobstopper, whose Python code reads rows by position, keeps that layout.
+	 * Merge the journal, count the expired rows and, if the table is to be rebuilt, begin
+	 * the copy's transaction on the given connection and start noting the tasks that merges
+	 * and deletes change from then on. Runs on the maintenance thread, so that no merge or
+	 * delete comes between the copy's snapshot and the first change noted.
+	 * @return the number of expired rows, or {@link #REBUILD}
 	 */
-	private void rebuildWithout(LocalDateTime cutoffUtc) throws SQLException {
-		List<String> columns = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.columnDefinitions)) {
-			statement.setString(1, this.sql.table);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
-							rs.getString("column_default"), rs.getBoolean("is_nullable")));
-				}
+	private long startCleanup(Connection copy, LocalDateTime cutoffUtc) throws SQLException {
+		merge();
+		Transactions.begin(copy);
+		try {
+			long expired = count(copy, this.sql.countExpired, cutoffUtc);
+			if (expired >= REBUILD_MIN_ROWS && expired * REBUILD_SHARE >= count(copy, this.sql.countAll, null)) {
+				this.changedDuringRebuild = new HashSet<>();
+				return REBUILD;
 			}
+			Transactions.rollback(copy);
+			return expired;
 		}
-		List<String> indexes = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.indexDefinitions)) {
-			statement.setString(1, this.sql.table);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					indexes.add(rs.getString(1));
-				}
-			}
-		}
-		Transactions.execute(this.connection, this.sql.createRebuild(columns));
-		update(this.sql.copyUnexpiredToRebuild, cutoffUtc);
-		Transactions.execute(this.connection, this.sql.addRebuildPrimaryKey);
-		Transactions.execute(this.connection, this.sql.dropTable);
-		Transactions.execute(this.connection, this.sql.renameRebuild);
-		for (String index : indexes) {
-			Transactions.execute(this.connection, index);
+		catch (SQLException | RuntimeException ex) {
+			Transactions.rollback(copy);
+			throw ex;
 		}
 	}
 
-	private long count(String query, @Nullable LocalDateTime parameter) throws SQLException {
-		try (PreparedStatement statement = this.connection.prepareStatement(query)) {
+	private int deleteInChunks(LocalDateTime cutoffUtc) {
+		int deleted = 0;
+		while (true) {
+			int chunk = call(() -> inTransaction(() -> {
+				try (PreparedStatement statement = this.connection.prepareStatement(this.sql.deleteExpiredChunk)) {
+					statement.setObject(1, cutoffUtc);
+					statement.setInt(2, DELETE_CHUNK_ROWS);
+					return new Outcome<>(statement.executeUpdate(), () -> this.recent.deletedCompletedBefore(cutoffUtc));
+				}
+			}));
+			deleted += chunk;
+			if (chunk < DELETE_CHUNK_ROWS) {
+				return deleted;
+			}
+		}
+	}
+
+	/**
+	 * Replace the task table by a copy without the expired rows. The copy keeps the
+	 * table's own column order, defaults, NOT NULLs, primary key and secondary indexes, so
+	 * that a table in the layout of today's Gobstopper, whose Python code reads rows by
+	 * position, keeps that layout.
+	 * <p>
+	 * Every step is a transaction of its own: a crash leaves the task table as it was, at
+	 * most with a copy beside it that the next cleanup drops.
+	 * @param copy a connection of the rebuild's own, in the transaction begun by
+	 * {@link #startCleanup}
+	 * @return the number of tasks deleted
+	 */
+	private int rebuild(Connection copy, LocalDateTime cutoffUtc) throws SQLException {
+		boolean replaced = false;
+		try {
+			List<String> columns = new ArrayList<>();
+			try (PreparedStatement statement = copy.prepareStatement(this.sql.columnDefinitions)) {
+				statement.setString(1, this.sql.table);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
+								rs.getString("column_default"), rs.getBoolean("is_nullable")));
+					}
+				}
+			}
+			Transactions.execute(copy, this.sql.createRebuild(columns));
+			update(copy, this.sql.copyUnexpiredToRebuild, cutoffUtc);
+			Transactions.commit(copy);
+			// The key gets a transaction of its own. Added where the rows were, DuckDB builds
+			// it at the commit, and every other commit waits (350-400 ms for half a million
+			// rows here); added to committed rows, it is built before its commit, which
+			// holds the others up for about 100 ms
+			Transactions.begin(copy);
+			Transactions.execute(copy, this.sql.addRebuildPrimaryKey);
+			Transactions.commit(copy);
+			this.atStep.accept(Step.REBUILD_COPIED);
+			// Catch up with the changes made meanwhile in rounds, each in a snapshot of its
+			// own, until few are left for the last step
+			for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+				Set<String> changed = call(() -> nextCatchUp(copy));
+				if (changed == null) {
+					break;
+				}
+				try {
+					applyChanges(copy, changed, cutoffUtc);
+					Transactions.commit(copy);
+				}
+				catch (SQLException | RuntimeException ex) {
+					Transactions.rollback(copy);
+					throw ex;
+				}
+			}
+			int deleted = call(() -> replaceTable(copy, cutoffUtc));
+			replaced = true;
+			return deleted;
+		}
+		finally {
+			this.changedDuringRebuild = null;
+			if (!replaced) {
+				Transactions.rollback(copy);
+				dropRebuildQuietly(copy);
+			}
+		}
+	}
+
+	/**
+	 * Begin a catch-up round of the rebuild on the maintenance thread: take the tasks
+	 * changed so far, and a snapshot that holds their changes, unless so few changed that
+	 * the last step takes them.
+	 * @return the ids changed, or {@code null} if the last step takes them
+	 */
+	private @Nullable Set<String> nextCatchUp(Connection copy) throws SQLException {
+		Set<String> changed = this.changedDuringRebuild;
+		if (changed == null || changed.size() <= LAST_STEP_CHANGES) {
+			return null;
+		}
+		Transactions.begin(copy);
+		try {
+			// DuckDB takes a transaction's snapshot when it first reads the database
+			count(copy, this.sql.countRebuild, null);
+		}
+		catch (SQLException | RuntimeException ex) {
+			Transactions.rollback(copy);
+			throw ex;
+		}
+		this.changedDuringRebuild = new HashSet<>();
+		return changed;
+	}
+
+	/**
+	 * The last step of a rebuild, on the maintenance thread and in one transaction: apply
+	 * the changes made since the last round, and put the copy in the table's place.
+	 * @return the number of rows the table loses
+	 */
+	private int replaceTable(Connection copy, LocalDateTime cutoffUtc) throws SQLException {
+		Set<String> changed = this.changedDuringRebuild;
+		Transactions.begin(copy);
+		try {
+			List<String> indexes = new ArrayList<>();
+			try (PreparedStatement statement = copy.prepareStatement(this.sql.indexDefinitions)) {
+				statement.setString(1, this.sql.table);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						indexes.add(rs.getString(1));
+					}
+				}
+			}
+			if (changed != null && !changed.isEmpty()) {
+				applyChanges(copy, changed, cutoffUtc);
+			}
+			long deleted = count(copy, this.sql.countAll, null) - count(copy, this.sql.countRebuild, null);
+			Transactions.execute(copy, this.sql.dropTable);
+			Transactions.execute(copy, this.sql.renameRebuild);
+			for (String index : indexes) {
+				Transactions.execute(copy, index);
+			}
+			this.atStep.accept(Step.REBUILD_REPLACING);
+			Transactions.commit(copy);
+			this.recent.deletedCompletedBefore(cutoffUtc);
+			this.changedDuringRebuild = null;
+			return (int) deleted;
+		}
+		catch (SQLException | RuntimeException ex) {
+			Transactions.rollback(copy);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Make the copy hold what the task table holds of the given tasks, less the expired
+	 * rows, in the copy connection's current transaction.
+	 */
+	private void applyChanges(Connection copy, Set<String> ids, LocalDateTime cutoffUtc) throws SQLException {
+		Transactions.execute(copy, this.sql.createChangedIds);
+		try (DuckDBAppender appender = copy.unwrap(DuckDBConnection.class)
+			.createAppender("temp", "main", this.sql.changedIds)) {
+			for (String id : ids) {
+				appender.beginRow();
+				appender.append(id);
+				appender.endRow();
+			}
+		}
+		Transactions.execute(copy, this.sql.deleteChangedFromRebuild);
+		update(copy, this.sql.copyChangedToRebuild, cutoffUtc);
+	}
+
+	/**
+	 * Note, on the maintenance thread, that a task of the table changed, if a rebuild
+	 * is copying the table.
+	 */
+	private void changed(Collection<String> ids) {
+		Set<String> changed = this.changedDuringRebuild;
+		if (changed != null) {
+			changed.addAll(ids);
+		}
+	}
+
+	private void dropRebuildQuietly(Connection copy) {
+		try {
+			Transactions.execute(copy, this.sql.dropRebuildIfExists);
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not drop the copy of a rebuild that did not finish; the next cleanup drops it", ex);
+		}
+	}
+
+	private static long count(Connection connection, String query, @Nullable LocalDateTime parameter)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(query)) {
 			if (parameter != null) {
 				statement.setObject(1, parameter);
 			}
@@ -217,11 +441,20 @@ final class TableMaintenance {
 		}
 	}
 
-	private void update(String statement, LocalDateTime parameter) throws SQLException {
-		try (PreparedStatement prepared = this.connection.prepareStatement(statement)) {
+	private static void update(Connection connection, String statement, LocalDateTime parameter)
+			throws SQLException {
+		try (PreparedStatement prepared = connection.prepareStatement(statement)) {
 			prepared.setObject(1, parameter);
 			prepared.executeUpdate();
 		}
+	}
+
+	/**
+	 * Run a hook at the given steps of merges and rebuilds, on the thread that runs them.
+	 * For tests that need a step in progress.
+	 */
+	void onStep(Consumer<Step> hook) {
+		this.atStep = hook;
 	}
 
 	/**
@@ -267,6 +500,9 @@ final class TableMaintenance {
 		}
 		long cleanups = this.recent.cleanups();
 		inTransaction(() -> {
+			if (this.changedDuringRebuild != null) {
+				changed(mergedIds(upTo));
+			}
 			for (String statement : new String[] { this.sql.deleteReplacedRows, this.sql.insertLatestJournalRows,
 					this.sql.deleteMergedJournal }) {
 				try (PreparedStatement stmt = this.connection.prepareStatement(statement)) {
@@ -274,11 +510,25 @@ final class TableMaintenance {
 					stmt.executeUpdate();
 				}
 			}
+			this.atStep.accept(Step.MERGE);
 			return Outcome.of(0);
 		});
 		this.mergedSeq = upTo;
 		this.failingSince = null;
 		this.recent.merged(upTo, cleanups);
+	}
+
+	private List<String> mergedIds(long upTo) throws SQLException {
+		List<String> ids = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.journalIdsUpTo)) {
+			statement.setLong(1, upTo);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					ids.add(rs.getString(1));
+				}
+			}
+		}
+		return ids;
 	}
 
 	/**
@@ -371,6 +621,22 @@ final class TableMaintenance {
 			}
 			throw new TaskStorageException("The task table could not be changed: " + cause.getMessage(), cause);
 		}
+	}
+
+	/**
+	 * The steps at which {@link #onStep} hooks run.
+	 */
+	enum Step {
+
+		/** A merge, inside its transaction. */
+		MERGE,
+
+		/** A rebuild, once its copy has committed, before it catches up. */
+		REBUILD_COPIED,
+
+		/** A rebuild's last step, with the copy in the table's place, before it commits. */
+		REBUILD_REPLACING
+
 	}
 
 	@FunctionalInterface

@@ -14,15 +14,19 @@ import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A save that runs out of disk space fails clearly, leaves no partial row, and the file
- * still opens.
+ * still opens. The limit is set with Linux's {@code prlimit}, and the child started
+ * through {@code bash}.
  */
 @Timeout(180)
+@EnabledOnOs(OS.LINUX)
 class DiskFullTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(90);

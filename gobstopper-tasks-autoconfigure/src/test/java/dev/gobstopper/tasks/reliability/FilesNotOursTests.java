@@ -20,6 +20,8 @@ import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import org.duckdb.DuckDBDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +101,7 @@ class FilesNotOursTests {
 	}
 
 	@Test
+	@EnabledOnOs(OS.LINUX)
 	void startupFailsWhenTheFolderOfTheFileCannotBeCreated() throws Exception {
 		// Tests may run as root, whom permission bits do not stop; /proc refuses everyone
 		Path file = Path.of("/proc/self/gobstopper/tasks.duckdb");

@@ -41,6 +41,13 @@ final class KilledWriter {
 		ConfigurableApplicationContext context = ReliabilityApplication.run(args[0]);
 		TaskStorage storage = context.getBean(TaskStorage.class);
 		System.out.println("ready");
+		startWriters(storage, round, seed);
+	}
+
+	/**
+	 * Start the threads that save until the process is killed.
+	 */
+	static void startWriters(TaskStorage storage, String round, long seed) {
 		for (int t = 0; t < THREADS; t++) {
 			String prefix = round + "-t" + t + "-";
 			Random random = new Random(seed * 31 + t);
