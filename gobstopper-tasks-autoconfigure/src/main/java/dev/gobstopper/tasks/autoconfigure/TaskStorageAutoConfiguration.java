@@ -1,6 +1,7 @@
 package dev.gobstopper.tasks.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -80,6 +81,7 @@ public final class TaskStorageAutoConfiguration {
 				.initializeSchema(initializeSchema(properties))
 				.clock(clock.getIfUnique(Clock::systemUTC))
 				.cacheSize(cacheSize)
+				.shutdownTimeout(shutdownTimeout(properties))
 				.build();
 		}
 
@@ -106,6 +108,7 @@ public final class TaskStorageAutoConfiguration {
 				.tableName(tableName(properties))
 				.initializeSchema(initializeSchema(properties))
 				.clock(clock.getIfUnique(Clock::systemUTC))
+				.shutdownTimeout(shutdownTimeout(properties))
 				.build();
 		}
 
@@ -119,6 +122,15 @@ public final class TaskStorageAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.table-name",
 					properties.getTableName(), ex.getMessage());
 		}
+	}
+
+	static Duration shutdownTimeout(TaskStorageProperties properties) {
+		Duration timeout = properties.getShutdownTimeout();
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.shutdown-timeout", timeout,
+					"The shutdown timeout must be positive");
+		}
+		return timeout;
 	}
 
 	static boolean initializeSchema(TaskStorageProperties properties) {

@@ -42,6 +42,17 @@ public class TaskStorageProperties {
 	 */
 	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 
+	/**
+	 * How long closing the storage waits for its threads to commit and merge what is
+	 * pending; a thread still stuck in a statement then is left to end on its own, and the
+	 * saves it did not merge stay in the journal for the next start. On the "duckdb" store
+	 * it also bounds how long a call waits for a storage thread stuck on one piece of work,
+	 * and how long a save waits for merges that fell far behind, before it fails. On the
+	 * "jdbc" store it bounds how long a save waits for the save of another thread that
+	 * writes it.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
 	private final Cleanup cleanup = new Cleanup();
 
 	private final Leases leases = new Leases();
@@ -86,6 +97,14 @@ public class TaskStorageProperties {
 
 	public void setInitializeSchema(InitializeSchema initializeSchema) {
 		this.initializeSchema = initializeSchema;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public Cleanup getCleanup() {

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -63,6 +64,14 @@ import org.springframework.util.unit.DataSize;
  * what the others saved. {@link #close()} of the last of them commits every accepted save,
  * merges the journal and releases the connections. A journal left by a crash is merged at
  * the next start.
+ * <p>
+ * Faults are bounded by the {@link Builder#shutdownTimeout(Duration) shutdown timeout}: a
+ * caller waiting for a writer or maintenance thread that has spent longer than that on
+ * one piece of work gets a {@link TaskStorageException} saying whether its write was
+ * not made or may or may not have been made; saves wait up to that long for merges that
+ * fell far behind, then are refused; closing gives up after that long. Reads never wait
+ * for those threads. Should either thread end unexpectedly, every later call is refused
+ * with a {@code TaskStorageException} naming the cause, and {@link #health()} reports it.
  */
 public final class DuckDbTaskStorage extends AbstractTaskStorage implements AutoCloseable {
 
@@ -116,7 +125,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected void doSaveTask(TaskInfo task) {
 		checkOpen();
-		this.journal.append(List.of(this.codec.encode(task)));
+		TaskRow row = this.codec.encode(task);
+		this.maintenance.awaitRoomForSaves();
+		this.journal.append(List.of(row));
 	}
 
 	@Override
@@ -126,6 +137,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		for (TaskInfo task : tasks) {
 			rows.add(this.codec.encode(task));
 		}
+		this.maintenance.awaitRoomForSaves();
 		this.journal.append(rows);
 	}
 
@@ -242,6 +254,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	protected TaskInfo doSaveTaskIfAbsent(TaskInfo task) {
 		checkOpen();
 		TaskRow row = this.codec.encode(task);
+		this.maintenance.awaitRoomForSaves();
 		TaskRow stored = this.conditionalWrites.saveIfAbsent(row);
 		return (stored == row) ? task : this.codec.decode(stored);
 	}
@@ -318,25 +331,27 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	}
 
 	/**
-	 * Describe the store: {@code failure} is set once saves are refused, because the
-	 * journal's writer stopped or the storage was closed; {@code failingSince} while
-	 * merges of the journal into the task table fail. The details are the database
-	 * {@code path} (or {@code :memory:}), its {@code sizeBytes} and the {@code backlog}
-	 * of saves not merged yet.
+	 * Describe the store: {@code failure} is set once every call is refused, because the
+	 * journal's writer or the maintenance thread ended unexpectedly, or the storage was
+	 * closed; {@code failingSince} while merges of the journal into the task table fail.
+	 * The details are the database {@code path} (or {@code :memory:}), its
+	 * {@code sizeBytes}, unless the storage failed, and the {@code backlog} of saves not
+	 * merged yet.
 	 */
 	@Override
 	public StoreHealth health() {
-		String failure = null;
-		Throwable stopped = this.journal.failure();
-		if (stopped != null) {
-			failure = "The journal writer stopped, saves are refused: " + stopped;
+		String failure = this.engine.failure();
+		if (failure != null) {
+			failure = "The task storage failed and refuses every call: " + failure;
 		}
 		else if (this.closed) {
 			failure = "The task storage is closed";
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("path", this.databasePath);
-		details.put("sizeBytes", sizeBytes());
+		if (failure == null || !DuckDbDataSource.IN_MEMORY.equals(this.databasePath)) {
+			details.put("sizeBytes", sizeBytes());
+		}
 		details.put("backlog", backlog());
 		return new StoreHealth("duckdb", failure, this.maintenance.failingSince(), details);
 	}
@@ -394,10 +409,38 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	}
 
 	/**
+	 * Run a hook on the journal writer before each commit, for tests of a slow, stuck or
+	 * failing writer.
+	 */
+	void beforeJournalCommit(Runnable hook) {
+		this.journal.beforeCommit(hook);
+	}
+
+	/**
+	 * Run a hook on the maintenance thread before each merge with rows to merge, for tests
+	 * of failing, stuck or dying merges.
+	 */
+	void beforeMerge(Runnable hook) {
+		this.maintenance.beforeMerge(hook);
+	}
+
+	/**
+	 * Change how far merges may fall behind before saves wait for them, for tests.
+	 */
+	void limitBacklog(long rows, Duration age) {
+		this.maintenance.limitBacklog(rows, age);
+	}
+
+	/**
 	 * Commit every save already accepted, merge the journal into the task table and close
 	 * the connections, unless another storage of this JVM on the same file and table still
 	 * uses them: the last one to close does that. Calls after this are refused with an
 	 * {@link IllegalStateException}.
+	 * <p>
+	 * Closing takes at most the {@link Builder#shutdownTimeout(Duration) shutdown timeout}.
+	 * Should the writer or maintenance thread still be stuck in a statement then, it is
+	 * left to end on its own, and closes its connection when it does; a warning tells how
+	 * many saves stay in the journal table for the next start to merge.
 	 */
 	@Override
 	public synchronized void close() {
@@ -435,6 +478,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		if (this.closed) {
 			throw new IllegalStateException("TaskStorage is closed");
 		}
+		this.engine.checkWorking();
 	}
 
 	/**
@@ -451,6 +495,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		private Clock clock = Clock.systemUTC();
 
 		private DataSize cacheSize = DataSize.ofMegabytes(64);
+
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		private Builder(DataSource dataSource) {
 			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
@@ -509,19 +555,40 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		}
 
 		/**
+		 * Set how long closing waits for the storage's writer and maintenance threads to
+		 * commit and merge what is pending. It also bounds how long a call waits for one of
+		 * those threads that has spent longer than that on one piece of work (a statement
+		 * stuck in the database, for instance), and how long a save waits for merges that
+		 * fell far behind. Storages of this JVM on the same file and table share the
+		 * timeout of the first one.
+		 * @param shutdownTimeout a positive duration, 30 seconds by default
+		 * @return this builder
+		 * @throws IllegalArgumentException if the timeout is not positive
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			TaskArguments.requireNonNull("shutdownTimeout", shutdownTimeout);
+			if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+				throw new IllegalArgumentException("shutdownTimeout must be positive, got " + shutdownTimeout);
+			}
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
 		 * Check or create the tables, merge a journal left by a crash, and start the
 		 * storage; or join the storage of this JVM already started on the same file and
 		 * table.
 		 * @return the storage, to {@link DuckDbTaskStorage#close() close} when done
 		 * @throws IllegalArgumentException if the data source does not connect to DuckDB
 		 * @throws TaskStorageException if the database cannot be opened or holds tables of
-		 * another shape
+		 * another shape, or a storage closed before on the same file and table still has a
+		 * thread stuck in a statement
 		 */
 		public DuckDbTaskStorage build() {
 			DuckDbSql sql = new DuckDbSql(this.tableName);
 			try {
 				StorageEngine engine = StorageEngine.acquire(this.dataSource, sql, this.initializeSchema, this.clock,
-						this.cacheSize.toBytes());
+						this.cacheSize.toBytes(), this.shutdownTimeout);
 				return new DuckDbTaskStorage(engine, this.clock);
 			}
 			catch (TaskStorageException ex) {
@@ -529,6 +596,10 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			}
 			catch (SQLException | DataAccessException ex) {
 				throw new TaskStorageException("Could not start the task storage: " + ex.getMessage(), ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new TaskStorageException("Interrupted while starting the task storage", ex);
 			}
 		}
 

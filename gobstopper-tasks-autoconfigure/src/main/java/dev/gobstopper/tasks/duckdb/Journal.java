@@ -2,6 +2,7 @@ package dev.gobstopper.tasks.duckdb;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.support.TaskRow;
@@ -35,15 +38,33 @@ import org.jspecify.annotations.Nullable;
  * {@link Decision decided} on the writer thread itself, in line with the saves: each sees
  * every row written before it, and nothing can come between what it reads and what it
  * writes.
+ * <p>
+ * No caller waits forever: a caller whose write is not committed yet looks at the writer
+ * every {@link #POLL}; once the writer has spent longer than the storage's timeout on one
+ * group, the caller gives up. A write the writer had not taken yet is withdrawn and
+ * reported as not saved; one it had taken is reported as possibly saved, since its group
+ * may still commit.
  */
 final class Journal {
 
 	/** The most rows committed together, unless one batch alone holds more. */
 	private static final int MAX_GROUP_ROWS = 10_000;
 
+	/** How often a waiting caller checks whether the writer is stuck. */
+	private static final Duration POLL = Duration.ofMillis(100);
+
+	/**
+	 * Time granted to a group per row beyond the storage's timeout before the writer counts
+	 * as stuck: a tenth of the rate measured for large groups, so that a big batch is not
+	 * taken for a stuck writer.
+	 */
+	private static final long NANOS_PER_ROW = 100_000;
+
 	private static final Log logger = LogFactory.getLog(Journal.class);
 
 	private static final Write CLOSE = new Write(List.of());
+
+	private static final String STUCK_AT_CLOSE = "the storage was closed while the journal writer was stuck";
 
 	private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
 
@@ -58,6 +79,8 @@ final class Journal {
 
 	private final Thread writer;
 
+	private final Duration timeout;
+
 	private volatile long committedSeq;
 
 	private volatile Runnable onCommit = () -> {
@@ -66,6 +89,18 @@ final class Journal {
 	private volatile Sequencer sequencer = Sequencer.NONE;
 
 	private volatile @Nullable Throwable failure;
+
+	private volatile Runnable beforeCommit = () -> {
+	};
+
+	/** When the writer took the group it works on, by {@link System#nanoTime()}; 0 while it waits. */
+	private volatile long groupStartNanos;
+
+	/** The rows of the group the writer works on. */
+	private volatile int groupSize;
+
+	private Runnable onStop = () -> {
+	};
 
 	private long nextSeq;
 
@@ -79,20 +114,32 @@ final class Journal {
 	 * @param sql the storage's SQL
 	 * @param lastSeq the highest sequence number in the journal table
 	 * @param recent the rows kept in memory, told of every row committed
+	 * @param timeout how long the writer may spend on one group before callers stop
+	 * waiting for it
 	 */
-	Journal(Connection connection, DuckDbSql sql, long lastSeq, RecentRows recent) throws SQLException {
+	Journal(Connection connection, DuckDbSql sql, long lastSeq, RecentRows recent, Duration timeout)
+			throws SQLException {
 		this.connection = connection.unwrap(DuckDBConnection.class);
 		this.sql = sql;
 		this.recent = recent;
+		this.timeout = timeout;
 		this.committedSeq = lastSeq;
 		this.nextSeq = lastSeq + 1;
 		this.writer = new Thread(this::run, "gobstopper-tasks-journal");
 		this.writer.setDaemon(true);
 	}
 
-	void start(Runnable onCommit, Sequencer sequencer) {
+	/**
+	 * Start the writer. From then on the writer owns the connection, and closes it when it
+	 * ends.
+	 * @param onCommit run on the writer after each commit
+	 * @param sequencer told of every row written
+	 * @param onStop run on the writer as it ends, however it ends
+	 */
+	void start(Runnable onCommit, Sequencer sequencer, Runnable onStop) {
 		this.onCommit = onCommit;
 		this.sequencer = sequencer;
+		this.onStop = onStop;
 		this.writer.start();
 	}
 
@@ -125,12 +172,31 @@ final class Journal {
 
 	private void enqueue(Write write) {
 		synchronized (this) {
+			Throwable failure = this.failure;
+			if (failure != null) {
+				throw new TaskStorageException(write.description + " was not saved: the journal writer stopped: "
+						+ failure, failure);
+			}
 			if (this.closed) {
 				throw new IllegalStateException("TaskStorage is closed: tasks can no longer be saved");
 			}
 			this.queue.add(write);
 		}
-		write.await();
+		write.await(this);
+	}
+
+	/**
+	 * Return how long the writer has been on its current group beyond what that group may
+	 * take, or {@code null} if it is not stuck.
+	 */
+	@Nullable Duration stuckFor() {
+		long started = this.groupStartNanos;
+		if (started == 0) {
+			return null;
+		}
+		long busy = System.nanoTime() - started;
+		long allowed = this.timeout.toNanos() + this.groupSize * NANOS_PER_ROW;
+		return (busy > allowed) ? Duration.ofNanos(busy) : null;
 	}
 
 	/**
@@ -156,54 +222,90 @@ final class Journal {
 	}
 
 	/**
-	 * Commit every save already accepted, then stop the writer. Saves after this are
-	 * refused.
+	 * Return whether the writer thread still runs.
 	 */
-	void close() throws InterruptedException {
+	boolean isAlive() {
+		return this.writer.isAlive();
+	}
+
+	/**
+	 * Run a hook on the writer inside each group's transaction, before it commits: to make
+	 * the writer slow, stuck or fail, for tests of what follows.
+	 */
+	void beforeCommit(Runnable hook) {
+		this.beforeCommit = hook;
+	}
+
+	/**
+	 * Commit every save already accepted, then stop the writer. Saves after this are
+	 * refused. If the writer has not stopped by the deadline, such as when it is stuck in a
+	 * statement, it is interrupted and left to end on its own: the saves still queued are
+	 * refused, and the writer closes its connection when it ends, not before.
+	 * @param deadlineNanos when to give up, by {@link System#nanoTime()}
+	 * @return whether the writer stopped
+	 */
+	boolean close(long deadlineNanos) throws InterruptedException {
 		synchronized (this) {
-			if (this.closed) {
-				return;
+			if (!this.closed) {
+				this.closed = true;
+				this.queue.add(CLOSE);
 			}
-			this.closed = true;
-			this.queue.add(CLOSE);
 		}
-		this.writer.join();
+		this.writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+		if (!this.writer.isAlive()) {
+			return true;
+		}
+		this.writer.interrupt();
+		List<Write> queued = new ArrayList<>();
+		this.queue.drainTo(queued);
+		// The writer stops there once it gets past its group, interrupted or not
+		this.queue.add(CLOSE);
+		queued.remove(CLOSE);
+		queued.forEach((write) -> write.refuse(true, true, STUCK_AT_CLOSE, null));
+		return false;
 	}
 
 	private void run() {
 		List<Write> group = new ArrayList<>();
-		Throwable stopped = null;
 		try {
 			while (true) {
 				Write first = this.queue.take();
 				if (first == CLOSE) {
 					return;
 				}
+				this.groupSize = first.size();
+				this.groupStartNanos = System.nanoTime();
 				int rows = sequence(first, group);
 				for (Write next = this.queue.peek(); next != null && next != CLOSE
 						&& rows + next.size() <= MAX_GROUP_ROWS; next = this.queue.peek()) {
-					rows += sequence(this.queue.remove(), group);
+					this.groupSize = rows + next.size();
+					// A caller that gave up may have withdrawn the write since it was looked at
+					if (this.queue.remove(next)) {
+						rows += sequence(next, group);
+					}
 				}
 				commit(group);
 				group.clear();
 				this.groupRows.clear();
+				this.groupStartNanos = 0;
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			stopped = ex;
+			// Closing gave up on this writer: what is queued is refused below
 		}
 		catch (Throwable ex) {
-			logger.error("The task journal writer stopped; saves are refused from now on", ex);
+			logger.error("The task journal writer stopped; the task storage refuses every call from now on", ex);
 			this.failure = ex;
-			stopped = ex;
 		}
 		finally {
+			this.groupStartNanos = 0;
 			synchronized (this) {
 				this.closed = true;
 			}
 			closeAppender();
-			failAll(group, stopped);
+			failAll(group);
+			closeConnection();
+			this.onStop.run();
 		}
 	}
 
@@ -275,6 +377,7 @@ final class Journal {
 				}
 			}
 			appender.flush();
+			this.beforeCommit.run();
 			Transactions.commit(this.connection);
 			return firstSeq;
 		}
@@ -375,12 +478,27 @@ final class Journal {
 		}
 	}
 
-	private void failAll(List<Write> group, @Nullable Throwable cause) {
-		List<Write> left = new ArrayList<>(group);
-		this.queue.drainTo(left);
-		IllegalStateException stopped = new IllegalStateException(
-				"TaskStorage is closed: the journal writer stopped", cause);
-		left.forEach((write) -> write.fail(stopped));
+	private void closeConnection() {
+		try {
+			this.connection.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Journal connection did not close cleanly", ex);
+		}
+	}
+
+	/**
+	 * Release the callers of writes the writer will not commit: those of the group it was
+	 * on may have been committed, the queued ones were not.
+	 */
+	private void failAll(List<Write> group) {
+		List<Write> queued = new ArrayList<>();
+		this.queue.drainTo(queued);
+		queued.remove(CLOSE);
+		Throwable failure = this.failure;
+		String why = (failure != null) ? "the journal writer stopped: " + failure : STUCK_AT_CLOSE;
+		group.forEach((write) -> write.refuse(failure == null, false, why, failure));
+		queued.forEach((write) -> write.refuse(failure == null, true, why, failure));
 	}
 
 	/**
@@ -479,22 +597,80 @@ final class Journal {
 			this.committed.completeExceptionally(cause);
 		}
 
-		void await() {
+		/**
+		 * Release the caller with an error of the storage rather than of the write itself.
+		 * @param closed whether to report a closed storage rather than a failure
+		 * @param notSaved whether the write was certainly not saved, rather than possibly
+		 * @param why what happened to the writer
+		 * @param cause what made the writer fail, if anything
+		 */
+		void refuse(boolean closed, boolean notSaved, String why, @Nullable Throwable cause) {
+			String message = this.description + (notSaved ? " was not saved: " : " may or may not be saved: ") + why;
+			this.committed.completeExceptionally(new Refusal(closed, message, cause));
+		}
+
+		/**
+		 * Wait until the write is committed, or the writer failed it, or the writer has been
+		 * stuck too long.
+		 */
+		void await(Journal journal) {
 			try {
-				this.committed.get();
+				while (true) {
+					try {
+						this.committed.get(POLL.toNanos(), TimeUnit.NANOSECONDS);
+						return;
+					}
+					catch (TimeoutException ex) {
+						Duration stuck = journal.stuckFor();
+						if (stuck != null) {
+							giveUp(journal, "the journal writer has been on one commit for " + stuck.toMillis()
+									+ " ms, longer than the storage's timeout of " + journal.timeout.toMillis()
+									+ " ms");
+						}
+					}
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new TaskStorageException("Interrupted while waiting for a save to commit; it may or may not be saved",
-						ex);
+				giveUp(journal, "interrupted while waiting for it to commit");
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = ex.getCause();
-				if (cause instanceof IllegalStateException closed) {
-					throw new IllegalStateException(closed.getMessage(), closed);
+				if (cause instanceof Refusal refusal) {
+					if (refusal.closed) {
+						throw new IllegalStateException("TaskStorage is closed: " + refusal.getMessage(),
+								refusal.getCause());
+					}
+					throw new TaskStorageException(refusal.getMessage(), refusal.getCause());
 				}
 				throw new TaskStorageException(this.description + " could not be saved: " + cause.getMessage(), cause);
 			}
+		}
+
+		/**
+		 * Stop waiting: withdraw the write if the writer has not taken it yet.
+		 */
+		private void giveUp(Journal journal, String why) {
+			if (journal.queue.remove(this)) {
+				throw new TaskStorageException(this.description + " was not saved: " + why);
+			}
+			if (this.committed.isDone()) {
+				await(journal);
+				return;
+			}
+			throw new TaskStorageException(this.description + " may or may not be saved: " + why
+					+ "; the writer had taken it, and may still commit it");
+		}
+
+		private static final class Refusal extends RuntimeException {
+
+			private final boolean closed;
+
+			Refusal(boolean closed, String message, @Nullable Throwable cause) {
+				super(message, cause, false, false);
+				this.closed = closed;
+			}
+
 		}
 
 		private static String describe(List<TaskRow> rows) {

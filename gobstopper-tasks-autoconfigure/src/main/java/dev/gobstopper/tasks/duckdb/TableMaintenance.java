@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -13,12 +14,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,12 @@ import org.springframework.dao.ConcurrencyFailureException;
  * since they only append to the journal. A cleanup that rebuilds the table copies it on a
  * connection of its own, in the calling thread, and uses the maintenance thread only for
  * its short first and last steps.
+ * <p>
+ * A merge that fails is retried after growing delays, and commits meanwhile plan no merge
+ * of their own. Should merges fall too far behind, by rows or by the age of the oldest
+ * unmerged save, saves {@link #awaitRoomForSaves() wait} for them, and are refused if they
+ * do not catch up in time. An {@link Error} in any work of the maintenance thread fails
+ * the storage for good: the executor would swallow it, so each task is guarded.
  */
 final class TableMaintenance {
 
@@ -48,8 +56,24 @@ final class TableMaintenance {
 	/** Merging waits this long so that one merge takes many saves. */
 	private static final long MERGE_DELAY_MILLIS = 100;
 
-	/** After a failed merge, the next one waits this long. */
-	private static final long MERGE_RETRY_DELAY_MILLIS = 5_000;
+	/** After a failed merge, the next one waits this long, twice as long after each further failure... */
+	private static final long FIRST_RETRY_DELAY_MILLIS = 100;
+
+	/** ...up to this long. */
+	private static final long MAX_RETRY_DELAY_MILLIS = 5_000;
+
+	/**
+	 * Saves wait for merges beyond this many unmerged journal rows: far more than merges
+	 * leave behind while they work, and a bound on the journal that reads and the next
+	 * merge must go through.
+	 */
+	static final long MAX_BACKLOG_ROWS = 1_000_000;
+
+	/** Saves wait for merges once the oldest unmerged save is this old. */
+	static final Duration MAX_BACKLOG_AGE = Duration.ofMinutes(1);
+
+	/** How often a caller waiting for the maintenance thread checks whether it is stuck. */
+	private static final Duration POLL = Duration.ofMillis(100);
 
 	/** Cleanup rebuilds the table when it deletes at least this many rows... */
 	private static final int REBUILD_MIN_ROWS = 10_000;
@@ -84,13 +108,18 @@ final class TableMaintenance {
 
 	private final RecentRows recent;
 
-	private final ScheduledExecutorService executor;
+	private final ScheduledThreadPoolExecutor executor;
 
 	private final AtomicBoolean mergeDue = new AtomicBoolean();
 
 	private final AtomicBoolean mergeScheduled = new AtomicBoolean();
 
 	private final Clock clock;
+
+	private final Duration timeout;
+
+	/** Guards the progress of merges that saves held back wait for. */
+	private final Object progress = new Object();
 
 	private volatile long mergedSeq;
 
@@ -108,32 +137,89 @@ final class TableMaintenance {
 	private volatile Consumer<Step> atStep = (step) -> {
 	};
 
-	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock) {
+	/** Why the last merge failed, while merges fail. */
+	private volatile @Nullable Exception mergeFailure;
+
+	/** Whether a failed merge's retry is planned: commits then plan no merge of their own. */
+	private volatile boolean retrying;
+
+	/** Failed merges in a row; only the maintenance thread touches it. */
+	private int failedAttempts;
+
+	/** Failed merges ever, guarded by {@link #progress}. */
+	private long failedMerges;
+
+	/** When the oldest unmerged save committed, by {@link System#nanoTime()}, or 0; written under {@link #progress}. */
+	private volatile long oldestUnmergedNanos;
+
+	private volatile @Nullable Throwable failure;
+
+	/** What the maintenance thread works on, or {@code null} while it waits. */
+	private volatile @Nullable Guarded<?> current;
+
+	private volatile long currentSinceNanos;
+
+	private volatile long maxBacklogRows = MAX_BACKLOG_ROWS;
+
+	private volatile Duration maxBacklogAge = MAX_BACKLOG_AGE;
+
+	private volatile Runnable beforeMerge = () -> {
+	};
+
+	/**
+	 * Create the maintenance of a task table; it owns the connection from then on, and
+	 * closes it when its thread ends.
+	 * @param timeout how long the thread may spend on one piece of work before callers
+	 * that wait behind it give up, and how long saves wait for merges that fall behind
+	 * @param onStop run once the thread has ended and the connection is closed
+	 */
+	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock,
+			Duration timeout, Runnable onStop) {
 		this.connection = connection;
 		this.sql = sql;
 		this.journal = journal;
 		this.recent = recent;
 		this.clock = clock;
+		this.timeout = timeout;
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "gobstopper-tasks-maintenance");
 			thread.setDaemon(true);
 			return thread;
-		});
+		}) {
+
+			@Override
+			protected void terminated() {
+				// No work runs any more: nobody uses the connection
+				closeConnection();
+				onStop.run();
+			}
+
+		};
 		// Closing runs a last merge of its own rather than waiting for a planned one
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setRemoveOnCancelPolicy(true);
 		this.executor = executor;
 	}
 
 	/**
-	 * Note that the journal has grown, and plan a merge.
+	 * Note that the journal has grown, and plan a merge, unless the retry of a failed one
+	 * is planned already.
 	 */
 	void journalCommitted() {
+		synchronized (this.progress) {
+			if (this.oldestUnmergedNanos == 0) {
+				this.oldestUnmergedNanos = System.nanoTime();
+			}
+		}
+		if (this.retrying) {
+			return;
+		}
 		if (this.journal.committedSeq() - this.mergedSeq >= MERGE_BACKLOG_ROWS) {
 			if (this.mergeDue.compareAndSet(false, true)) {
-				submit(() -> {
+				submit(background("merging the journal", () -> {
 					this.mergeDue.set(false);
 					mergeQuietly();
-				});
+				}));
 			}
 		}
 		else {
@@ -144,10 +230,10 @@ final class TableMaintenance {
 	private void scheduleMerge(long delayMillis) {
 		if (this.mergeScheduled.compareAndSet(false, true)) {
 			try {
-				this.executor.schedule(() -> {
+				this.executor.schedule(background("merging the journal", () -> {
 					this.mergeScheduled.set(false);
 					mergeQuietly();
-				}, delayMillis, TimeUnit.MILLISECONDS);
+				}), delayMillis, TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				// Closing: the last merge runs in close()
@@ -156,12 +242,65 @@ final class TableMaintenance {
 	}
 
 	/**
+	 * Return at once while merges keep up; otherwise wait until they catch up, and give
+	 * up when they do not within the timeout or a merge fails meanwhile.
+	 * @throws TaskStorageException if merges have not caught up: nothing may be saved
+	 */
+	void awaitRoomForSaves() {
+		if (!overBound()) {
+			return;
+		}
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		synchronized (this.progress) {
+			long failedBefore = this.failedMerges;
+			while (overBound()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || this.failedMerges > failedBefore) {
+					throw backpressure();
+				}
+				try {
+					this.progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw backpressure();
+				}
+			}
+		}
+	}
+
+	private boolean overBound() {
+		long oldest = this.oldestUnmergedNanos;
+		return backlog() > this.maxBacklogRows
+				|| (oldest != 0 && System.nanoTime() - oldest > this.maxBacklogAge.toNanos());
+	}
+
+	private TaskStorageException backpressure() {
+		Exception cause = this.mergeFailure;
+		Instant since = this.failingSince;
+		String why = (cause != null && since != null)
+				? "merges of the journal " + this.sql.journal + " into " + this.sql.table + " are failing since "
+						+ since + "; the last one failed with: " + cause
+				: "merges of the journal " + this.sql.journal + " into " + this.sql.table + " have fallen behind";
+		long oldest = this.oldestUnmergedNanos;
+		String age = (oldest != 0) ? ", the oldest for " + describe(Duration.ofNanos(System.nanoTime() - oldest)) : "";
+		return new TaskStorageException("Nothing was saved: " + why + ". " + backlog() + " saves wait unmerged" + age
+				+ "; beyond " + this.maxBacklogRows + " saves or " + describe(this.maxBacklogAge)
+				+ ", saves wait up to " + describe(this.timeout) + " for merges to catch up, and are refused if they"
+				+ " do not", cause);
+	}
+
+	private static String describe(Duration duration) {
+		return (duration.toMillis() < 10_000) ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
+	}
+
+	/**
 	 * Delete a task from the table and the journal. Journal rows committed after the
 	 * journal last published its progress are left alone: their callers may not have been
 	 * released yet, so they count as saves made after this delete.
 	 */
 	boolean delete(String id) {
-		return call(() -> inTransaction(() -> {
+		return call("deleting task '" + id + "'", true, () -> inTransaction(() -> {
 			long upTo = this.journal.committedSeq();
 			long deletedSeq = 0;
 			boolean deleted = false;
@@ -206,7 +345,7 @@ final class TableMaintenance {
 			if (count(copy, this.sql.countRebuildTables, null) > 0) {
 				Transactions.execute(copy, this.sql.dropRebuildIfExists);
 			}
-			long expired = call(() -> startCleanup(copy, cutoffUtc));
+			long expired = call("starting a cleanup", false, () -> startCleanup(copy, cutoffUtc));
 			if (expired == REBUILD) {
 				return rebuild(copy, cutoffUtc);
 			}
@@ -248,7 +387,7 @@ final class TableMaintenance {
 	private int deleteInChunks(LocalDateTime cutoffUtc) {
 		int deleted = 0;
 		while (true) {
-			int chunk = call(() -> inTransaction(() -> {
+			int chunk = call("deleting tasks completed before " + cutoffUtc, true, () -> inTransaction(() -> {
 				try (PreparedStatement statement = this.connection.prepareStatement(this.sql.deleteExpiredChunk)) {
 					statement.setObject(1, cutoffUtc);
 					statement.setInt(2, DELETE_CHUNK_ROWS);
@@ -301,7 +440,7 @@ final class TableMaintenance {
 			// Catch up with the changes made meanwhile in rounds, each in a snapshot of its
 			// own, until few are left for the last step
 			for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
-				Set<String> changed = call(() -> nextCatchUp(copy));
+				Set<String> changed = call("catching up a cleanup's copy of the table", true, () -> nextCatchUp(copy));
 				if (changed == null) {
 					break;
 				}
@@ -314,7 +453,7 @@ final class TableMaintenance {
 					throw ex;
 				}
 			}
-			int deleted = call(() -> replaceTable(copy, cutoffUtc));
+			int deleted = call("replacing the task table by its cleaned copy", false, () -> replaceTable(copy, cutoffUtc));
 			replaced = true;
 			return deleted;
 		}
@@ -458,21 +597,55 @@ final class TableMaintenance {
 	}
 
 	/**
-	 * Merge what is left and stop.
+	 * Merge what is left and stop. If the thread has not stopped by the deadline, such as
+	 * when it is stuck in a statement, it is interrupted and left to end on its own, and
+	 * closes its connection when it does.
+	 * @param deadlineNanos when to give up, by {@link System#nanoTime()}
+	 * @return whether the thread stopped
 	 */
-	void close() throws InterruptedException {
+	boolean close(long deadlineNanos) throws InterruptedException {
 		try {
-			this.executor.submit(this::mergeQuietly);
+			this.executor.execute(background("the last merge", this::mergeQuietly));
 		}
 		catch (RejectedExecutionException ex) {
-			return;
+			// Closed already
 		}
 		this.executor.shutdown();
-		if (!this.executor.awaitTermination(5, TimeUnit.MINUTES)) {
-			logger.warn("Task table maintenance did not finish within 5 minutes; unmerged saves stay in the journal "
-					+ this.sql.journal + " and are merged at the next start");
-			this.executor.shutdownNow();
+		if (this.executor.awaitTermination(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+			return true;
 		}
+		for (Runnable never : this.executor.shutdownNow()) {
+			if (never instanceof Future<?> future) {
+				future.cancel(false);
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return what the thread has been stuck on beyond the timeout, or {@code null} if it is
+	 * not stuck.
+	 */
+	@Nullable String stuckOn() {
+		long busy = System.nanoTime() - this.currentSinceNanos;
+		return (busy > this.timeout.toNanos()) ? busyWith() : null;
+	}
+
+	/**
+	 * Return what the thread works on and for how long, or {@code null} if it waits for
+	 * work.
+	 */
+	@Nullable String busyWith() {
+		Guarded<?> current = this.current;
+		long busy = System.nanoTime() - this.currentSinceNanos;
+		return (current != null) ? current.what + " for " + TimeUnit.NANOSECONDS.toMillis(busy) + " ms" : null;
+	}
+
+	/**
+	 * Return what ended the maintenance thread's work for good, if anything.
+	 */
+	@Nullable Throwable failure() {
+		return this.failure;
 	}
 
 	private void mergeQuietly() {
@@ -480,13 +653,45 @@ final class TableMaintenance {
 			merge();
 		}
 		catch (SQLException | RuntimeException ex) {
-			if (this.failingSince == null) {
-				this.failingSince = this.clock.instant();
-			}
-			logger.warn("Could not merge the journal " + this.sql.journal + " into " + this.sql.table
-					+ "; saves stay in the journal and are merged later", ex);
-			scheduleMerge(MERGE_RETRY_DELAY_MILLIS);
+			mergeFailed(ex);
 		}
+	}
+
+	/**
+	 * Retry a failed merge after a delay that doubles with each failure in a row, up to a
+	 * cap. The failure is logged in full once, when merges start failing.
+	 */
+	private void mergeFailed(Exception ex) {
+		this.failedAttempts++;
+		this.mergeFailure = ex;
+		if (this.failedAttempts == 1) {
+			this.failingSince = this.clock.instant();
+			logger.warn("Could not merge the journal " + this.sql.journal + " into " + this.sql.table
+					+ "; saves stay in the journal, and the merge is retried with growing delays up to "
+					+ MAX_RETRY_DELAY_MILLIS + " ms until it succeeds", ex);
+		}
+		this.retrying = true;
+		synchronized (this.progress) {
+			this.failedMerges++;
+			this.progress.notifyAll();
+		}
+		int doublings = Math.min(this.failedAttempts - 1, 16);
+		scheduleMerge(Math.min(FIRST_RETRY_DELAY_MILLIS << doublings, MAX_RETRY_DELAY_MILLIS));
+	}
+
+	private void mergeSucceeded(long startNanos, long upTo) {
+		synchronized (this.progress) {
+			this.oldestUnmergedNanos = (this.journal.committedSeq() > upTo) ? startNanos : 0;
+			this.progress.notifyAll();
+		}
+		if (this.failedAttempts > 0) {
+			logger.info("Merging the journal " + this.sql.journal + " into " + this.sql.table + " works again, after "
+					+ this.failedAttempts + " failed attempts since " + this.failingSince);
+			this.failedAttempts = 0;
+		}
+		this.failingSince = null;
+		this.mergeFailure = null;
+		this.retrying = false;
 	}
 
 	/**
@@ -494,11 +699,14 @@ final class TableMaintenance {
 	 * maintenance thread, or the storage at start-up before any other thread uses it.
 	 */
 	void merge() throws SQLException {
+		long startNanos = System.nanoTime();
 		long upTo = this.journal.committedSeq();
 		if (upTo <= this.mergedSeq) {
+			mergeSucceeded(startNanos, upTo);
 			return;
 		}
-		long cleanups = this.recent.cleanups();
+		long cleanupsBefore = this.recent.cleanups();
+		this.beforeMerge.run();
 		inTransaction(() -> {
 			if (this.changedDuringRebuild != null) {
 				changed(mergedIds(upTo));
@@ -514,8 +722,8 @@ final class TableMaintenance {
 			return Outcome.of(0);
 		});
 		this.mergedSeq = upTo;
-		this.failingSince = null;
-		this.recent.merged(upTo, cleanups);
+		this.recent.merged(upTo, cleanupsBefore);
+		mergeSucceeded(startNanos, upTo);
 	}
 
 	private List<String> mergedIds(long upTo) throws SQLException {
@@ -544,6 +752,22 @@ final class TableMaintenance {
 	 */
 	@Nullable Instant failingSince() {
 		return this.failingSince;
+	}
+
+	/**
+	 * Run a hook on the maintenance thread before each merge that has rows to merge: to
+	 * make merges fail, stall or end the thread, for tests of what follows.
+	 */
+	void beforeMerge(Runnable hook) {
+		this.beforeMerge = hook;
+	}
+
+	/**
+	 * Change how far merges may fall behind before saves wait for them, for tests.
+	 */
+	void limitBacklog(long rows, Duration age) {
+		this.maxBacklogRows = rows;
+		this.maxBacklogAge = age;
 	}
 
 	/**
@@ -599,25 +823,79 @@ final class TableMaintenance {
 		}
 	}
 
-	private <T> T call(Callable<T> task) {
+	/**
+	 * Guard work that nobody waits for: whatever it throws is unexpected, and fails the
+	 * storage.
+	 */
+	private Runnable background(String what, Runnable work) {
+		Guarded<Void> guarded = new Guarded<>(what, () -> {
+			work.run();
+			return null;
+		});
+		return () -> {
+			try {
+				guarded.call();
+			}
+			catch (Throwable ex) {
+				failed(what, ex);
+			}
+		};
+	}
+
+	private void failed(String what, Throwable ex) {
+		if (this.failure == null) {
+			this.failure = ex;
+			logger.error("The task table maintenance thread failed while " + what
+					+ "; the task storage refuses every call from now on", ex);
+		}
+	}
+
+	/**
+	 * Run work on the maintenance thread and return its result. The caller gives up once
+	 * the thread has been on one piece of work for longer than the timeout: other work, or
+	 * the caller's own if bounded.
+	 * @param what what the work does, for messages, such as "deleting task 'x'"
+	 * @param bounded whether the caller's own work is bounded too
+	 * @param task the work
+	 */
+	private <T> T call(String what, boolean bounded, Callable<T> task) {
+		Guarded<T> guarded = new Guarded<>(what, task);
 		Future<T> future;
 		try {
-			future = this.executor.submit(task);
+			future = this.executor.submit(guarded);
 		}
 		catch (RejectedExecutionException ex) {
 			throw new IllegalStateException("TaskStorage is closed", ex);
 		}
 		try {
-			return future.get();
+			while (true) {
+				try {
+					return future.get(POLL.toNanos(), TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException ex) {
+					String stuckOn = stuckOn();
+					if (stuckOn != null && (bounded || this.current != guarded)) {
+						giveUp(what, future, "the task table maintenance has been " + stuckOn
+								+ ", longer than the storage's timeout of " + describe(this.timeout));
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					giveUp(what, future, "interrupted while waiting for the task table maintenance");
+				}
+			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TaskStorageException("Interrupted while waiting for the task table", ex);
+		catch (CancellationException ex) {
+			throw new IllegalStateException("TaskStorage is closed: " + what + " did not happen", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
+			}
+			if (cause instanceof Error) {
+				throw new TaskStorageException(capitalized(what)
+						+ " failed, and the task table maintenance thread with it: " + cause, cause);
 			}
 			throw new TaskStorageException("The task table could not be changed: " + cause.getMessage(), cause);
 		}
@@ -636,6 +914,65 @@ final class TableMaintenance {
 
 		/** A rebuild's last step, with the copy in the table's place, before it commits. */
 		REBUILD_REPLACING
+
+	}
+
+	/**
+	 * Stop waiting for work: withdraw it if it has not started. Returns only if the work
+	 * is done meanwhile.
+	 */
+	private static void giveUp(String what, Future<?> future, String why) {
+		if (future.cancel(false)) {
+			throw new TaskStorageException(capitalized(what) + " did not happen: " + why);
+		}
+		if (!future.isDone()) {
+			throw new TaskStorageException(capitalized(what) + " may or may not have happened: " + why);
+		}
+	}
+
+	private static String capitalized(String what) {
+		return Character.toUpperCase(what.charAt(0)) + what.substring(1);
+	}
+
+	private void closeConnection() {
+		try {
+			this.connection.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Maintenance connection did not close cleanly", ex);
+		}
+	}
+
+	/**
+	 * Work of the maintenance thread that tells what the thread is on, and notes an
+	 * {@link Error} in it as the end of the thread's work for good.
+	 */
+	private final class Guarded<T> implements Callable<T> {
+
+		private final String what;
+
+		private final Callable<T> work;
+
+		Guarded(String what, Callable<T> work) {
+			this.what = what;
+			this.work = work;
+		}
+
+		@Override
+		public T call() throws Exception {
+			TableMaintenance.this.currentSinceNanos = System.nanoTime();
+			TableMaintenance.this.current = this;
+			try {
+				return this.work.call();
+			}
+			catch (Error ex) {
+				failed(this.what, ex);
+				throw ex;
+			}
+			finally {
+				TableMaintenance.this.current = null;
+			}
+		}
 
 	}
 

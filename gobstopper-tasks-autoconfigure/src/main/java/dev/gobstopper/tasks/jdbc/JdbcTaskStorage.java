@@ -109,7 +109,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 
 	private final TaskCodec codec = new TaskCodec();
 
-	private final GroupCommit saves = new GroupCommit(this::writeRows);
+	private final GroupCommit saves;
 
 	private final String qualifiedTable;
 
@@ -119,8 +119,10 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 
 	private volatile boolean closed;
 
-	private JdbcTaskStorage(DataSource dataSource, String table, boolean initializeSchema, Clock clock) {
+	private JdbcTaskStorage(DataSource dataSource, String table, boolean initializeSchema, Clock clock,
+			Duration shutdownTimeout) {
 		super(clock);
+		this.saves = new GroupCommit(this::writeRows, shutdownTimeout);
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.named = new NamedParameterJdbcTemplate(this.jdbc);
 		DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
@@ -587,6 +589,8 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 
 		private Clock clock = Clock.systemUTC();
 
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
 		private Builder(DataSource dataSource) {
 			this.dataSource = TaskArguments.requireNonNull("dataSource", dataSource);
 		}
@@ -624,6 +628,23 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		}
 
 		/**
+		 * Set how long a save waits for the write of another caller that holds it up, such
+		 * as one the database does not answer, before it fails. Closing this storage waits
+		 * for nothing: every save that returned is committed already.
+		 * @param shutdownTimeout a positive duration, 30 seconds by default
+		 * @return this builder
+		 * @throws IllegalArgumentException if the timeout is not positive
+		 */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			TaskArguments.requireNonNull("shutdownTimeout", shutdownTimeout);
+			if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+				throw new IllegalArgumentException("shutdownTimeout must be positive, got " + shutdownTimeout);
+			}
+			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
 		 * Recognize the database, check or create the table, and start the storage.
 		 * @return the storage, to {@link JdbcTaskStorage#close() close} when done
 		 * @throws UnsupportedDatabaseException if the data source connects to a database
@@ -633,7 +654,8 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		 */
 		public JdbcTaskStorage build() {
 			try {
-				return new JdbcTaskStorage(this.dataSource, this.tableName, this.initializeSchema, this.clock);
+				return new JdbcTaskStorage(this.dataSource, this.tableName, this.initializeSchema, this.clock,
+						this.shutdownTimeout);
 			}
 			catch (TaskStorageException ex) {
 				throw ex;

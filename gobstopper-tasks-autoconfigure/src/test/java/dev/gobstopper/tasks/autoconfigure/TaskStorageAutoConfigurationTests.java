@@ -125,6 +125,7 @@ class TaskStorageAutoConfigurationTests {
 		assertThat(properties.getDbPath()).isEqualTo("gobstopper_tasks.duckdb");
 		assertThat(properties.getTableName()).isEqualTo("tasks");
 		assertThat(properties.getInitializeSchema()).isEqualTo(TaskStorageProperties.InitializeSchema.ALWAYS);
+		assertThat(properties.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getCleanup().isEnabled()).isTrue();
 		assertThat(properties.getCleanup().getCron()).isEqualTo("0 0 3 * * *");
 		assertThat(properties.getCleanup().getRetention()).isEqualTo(Duration.ofDays(30));
@@ -331,6 +332,20 @@ class TaskStorageAutoConfigurationTests {
 						InvalidConfigurationPropertyValueException.class);
 				assertThat(failure).isNotNull();
 				assertThat(failure.getName()).isEqualTo("gobstopper.tasks.duckdb.memory-limit");
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0s", "-5s" })
+	void aShutdownTimeoutThatIsNotPositiveFailsStartupNamingTheProperty(String timeout) {
+		this.contextRunner
+			.withPropertyValues(dbPath(this.tempDir.resolve("tasks.duckdb")),
+					"gobstopper.tasks.shutdown-timeout=" + timeout)
+			.run((context) -> {
+				InvalidConfigurationPropertyValueException failure = causeOf(context.getStartupFailure(),
+						InvalidConfigurationPropertyValueException.class);
+				assertThat(failure).isNotNull();
+				assertThat(failure.getName()).isEqualTo("gobstopper.tasks.shutdown-timeout");
 			});
 	}
 

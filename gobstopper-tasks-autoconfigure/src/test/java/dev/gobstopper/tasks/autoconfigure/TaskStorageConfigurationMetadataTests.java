@@ -32,7 +32,8 @@ class TaskStorageConfigurationMetadataTests {
 	void everyPropertyIsDescribedInTheConfigurationMetadata() throws IOException {
 		Map<String, String> descriptions = descriptions(PREFIX);
 		assertThat(descriptions).containsOnlyKeys(PREFIX + "enabled", PREFIX + "store-type", PREFIX + "db-path",
-				PREFIX + "table-name", PREFIX + "initialize-schema", PREFIX + "cleanup.enabled",
+				PREFIX + "table-name", PREFIX + "initialize-schema", PREFIX + "shutdown-timeout",
+				PREFIX + "cleanup.enabled",
 				PREFIX + "cleanup.cron", PREFIX + "cleanup.retention", PREFIX + "leases.reclaim-enabled", PREFIX + "leases.reclaim-interval",
 				PREFIX + "leases.reclaim-batch", PREFIX + "duckdb.memory-limit", PREFIX + "duckdb.threads",
 				PREFIX + "duckdb.storage-compatibility-version", PREFIX + "duckdb.cache-size", PREFIX + "dashboard.enabled",

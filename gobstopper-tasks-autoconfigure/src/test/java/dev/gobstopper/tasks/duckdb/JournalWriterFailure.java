@@ -2,9 +2,10 @@ package dev.gobstopper.tasks.duckdb;
 
 import java.util.UUID;
 
+import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.TestTasks;
 
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Stops a storage's journal writer as an unexpected error in it would, for tests of what
@@ -22,7 +23,7 @@ public final class JournalWriterFailure {
 	public static void stopJournalWriter(DuckDbTaskStorage storage) {
 		storage.failJournalWriterAfterNextSave();
 		storage.saveTask(TestTasks.task("last-save-" + UUID.randomUUID()).build());
-		assertThatIllegalStateException()
+		assertThatExceptionOfType(TaskStorageException.class)
 			.isThrownBy(() -> storage.saveTask(TestTasks.task("refused-" + UUID.randomUUID()).build()));
 	}
 
