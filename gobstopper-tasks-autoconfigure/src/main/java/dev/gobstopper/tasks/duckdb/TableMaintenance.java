@@ -34,6 +34,8 @@ import org.duckdb.DuckDBConnection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Everything that changes the task table, on one thread and one connection: merging the
@@ -103,6 +105,8 @@ final class TableMaintenance {
 	private final Connection connection;
 
 	private final DuckDbSql sql;
+
+	private final JdbcTemplate jdbc;
 
 	private final Journal journal;
 
@@ -176,6 +180,7 @@ final class TableMaintenance {
 	TableMaintenance(Connection connection, DuckDbSql sql, Journal journal, RecentRows recent, Clock clock,
 			Duration timeout, Runnable onStop) {
 		this.connection = connection;
+		this.jdbc = DuckDbExceptionTranslator.jdbcTemplate(connection);
 		this.sql = sql;
 		this.journal = journal;
 		this.recent = recent;
@@ -301,25 +306,11 @@ final class TableMaintenance {
 	 */
 	boolean delete(String id) {
 		return call("deleting task '" + id + "'", true, () -> inTransaction(() -> {
-			long upTo = this.journal.committedSeq();
-			long deletedSeq = 0;
-			boolean deleted = false;
-			try (PreparedStatement journalRows = this.connection.prepareStatement(this.sql.deleteJournalById)) {
-				journalRows.setString(1, id);
-				journalRows.setLong(2, upTo);
-				try (ResultSet rs = journalRows.executeQuery()) {
-					while (rs.next()) {
-						deletedSeq = Math.max(deletedSeq, rs.getLong(1));
-						deleted = true;
-					}
-				}
-			}
-			try (PreparedStatement tableRow = this.connection.prepareStatement(this.sql.deleteById)) {
-				tableRow.setString(1, id);
-				deleted |= tableRow.executeUpdate() > 0;
-			}
+			List<Long> journalSeqs = this.jdbc.queryForList(this.sql.deleteJournalById, Long.class, id,
+					this.journal.committedSeq());
+			boolean deleted = this.jdbc.update(this.sql.deleteById, id) > 0 || !journalSeqs.isEmpty();
 			changed(List.of(id));
-			long journalSeq = deletedSeq;
+			long journalSeq = journalSeqs.stream().mapToLong(Long::longValue).max().orElse(0);
 			return new Outcome<>(deleted, () -> this.recent.deleted(id, journalSeq));
 		}));
 	}
@@ -388,11 +379,8 @@ final class TableMaintenance {
 		int deleted = 0;
 		while (true) {
 			int chunk = call("deleting tasks completed before " + cutoffUtc, true, () -> inTransaction(() -> {
-				try (PreparedStatement statement = this.connection.prepareStatement(this.sql.deleteExpiredChunk)) {
-					statement.setObject(1, cutoffUtc);
-					statement.setInt(2, DELETE_CHUNK_ROWS);
-					return new Outcome<>(statement.executeUpdate(), () -> this.recent.deletedCompletedBefore(cutoffUtc));
-				}
+				int rows = this.jdbc.update(this.sql.deleteExpiredChunk, cutoffUtc, DELETE_CHUNK_ROWS);
+				return new Outcome<>(rows, () -> this.recent.deletedCompletedBefore(cutoffUtc));
 			}));
 			deleted += chunk;
 			if (chunk < DELETE_CHUNK_ROWS) {
@@ -713,10 +701,7 @@ final class TableMaintenance {
 			}
 			for (String statement : new String[] { this.sql.deleteReplacedRows, this.sql.insertLatestJournalRows,
 					this.sql.deleteMergedJournal }) {
-				try (PreparedStatement stmt = this.connection.prepareStatement(statement)) {
-					stmt.setLong(1, upTo);
-					stmt.executeUpdate();
-				}
+				this.jdbc.update(statement, upTo);
 			}
 			this.atStep.accept(Step.MERGE);
 			return Outcome.of(0);
@@ -726,17 +711,8 @@ final class TableMaintenance {
 		mergeSucceeded(startNanos, upTo);
 	}
 
-	private List<String> mergedIds(long upTo) throws SQLException {
-		List<String> ids = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement(this.sql.journalIdsUpTo)) {
-			statement.setLong(1, upTo);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					ids.add(rs.getString(1));
-				}
-			}
-		}
-		return ids;
+	private List<String> mergedIds(long upTo) {
+		return this.jdbc.queryForList(this.sql.journalIdsUpTo, String.class, upTo);
 	}
 
 	/**
@@ -776,32 +752,27 @@ final class TableMaintenance {
 	 */
 	private <T> T inTransaction(SqlWork<Outcome<T>> work) throws SQLException {
 		for (int attempt = 1;; attempt++) {
-			Transactions.begin(this.connection);
 			Outcome<T> outcome;
 			try {
+				this.jdbc.execute("BEGIN TRANSACTION");
 				outcome = work.run();
-				Transactions.commit(this.connection);
+				this.jdbc.execute("COMMIT");
 			}
-			catch (SQLException ex) {
+			catch (ConcurrencyFailureException ex) {
 				Transactions.rollback(this.connection);
-				if (attempt < CONFLICT_ATTEMPTS && isConflict(ex)) {
+				if (attempt < CONFLICT_ATTEMPTS) {
 					backOff(attempt);
 					continue;
 				}
 				throw ex;
 			}
-			catch (RuntimeException ex) {
+			catch (SQLException | RuntimeException ex) {
 				Transactions.rollback(this.connection);
 				throw ex;
 			}
 			outcome.afterCommit().run();
 			return outcome.result();
 		}
-	}
-
-	private static boolean isConflict(SQLException ex) {
-		return DuckDbExceptionTranslator.INSTANCE.translate("Writing the task table", null,
-				ex) instanceof ConcurrencyFailureException;
 	}
 
 	private static void backOff(int attempt) throws SQLException {
@@ -890,6 +861,9 @@ final class TableMaintenance {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
+			if (cause instanceof DataAccessException && !(cause instanceof TaskStorageException)) {
+				throw new TaskStorageException(capitalized(what) + " failed: " + cause.getMessage(), cause);
+			}
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}
