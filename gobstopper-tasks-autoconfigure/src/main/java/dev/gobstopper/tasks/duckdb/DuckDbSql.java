@@ -333,8 +333,8 @@ final class DuckDbSql {
 	/**
 	 * Return the query for one page of tasks, newest first. Its parameters are the category
 	 * (when filtered), the status (when filtered), then limit and offset; when the journal
-	 * holds rows not yet merged, the filters come twice, first for the journal, then for
-	 * the table.
+	 * holds rows not yet merged, they all come twice, first for the table, then for the
+	 * union with the journal.
 	 * @param byCategory whether to filter by category
 	 * @param byStatus whether to filter by status
 	 * @param withJournal whether to read rows not yet merged from the journal
@@ -350,12 +350,15 @@ final class DuckDbSql {
 		if (!withJournal) {
 			return "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters) + order;
 		}
-		String journalNotMerged = "NOT EXISTS (SELECT 1 FROM " + quote(this.journal) + " j WHERE j.id = t.id)";
+		// A page of the union holds at most as many of the table's rows, less those the
+		// journal replaces, as its own offset and limit, so the table gives no more than
+		// that many more than the journal holds: the table's page stays a top-N scan
+		String tablePage = "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters)
+				+ " ORDER BY created_at DESC, id LIMIT ? + ? + (SELECT count(*) FROM " + quote(this.journal) + ")";
 		return "WITH latest AS (SELECT " + COLUMN_LIST + " FROM " + quote(this.journal) + " " + LATEST_JOURNAL_ROWS
-				+ ") SELECT " + COLUMN_LIST + " FROM latest" + where(filters) + " UNION ALL SELECT " + COLUMN_LIST
-				+ " FROM " + quote(this.table) + " t" + where(filters.isEmpty() ? journalNotMerged
-						: filters + " AND " + journalNotMerged)
-				+ order;
+				+ "), table_page AS (" + tablePage + ") SELECT " + COLUMN_LIST + " FROM latest" + where(filters)
+				+ " UNION ALL SELECT " + COLUMN_LIST + " FROM table_page t WHERE NOT EXISTS (SELECT 1 FROM latest j"
+				+ " WHERE j.id = t.id)" + order;
 	}
 
 	private static String filters(boolean byCategory, boolean byStatus) {

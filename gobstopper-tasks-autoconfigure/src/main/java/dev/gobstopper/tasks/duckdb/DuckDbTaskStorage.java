@@ -177,9 +177,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 				if (status != null) {
 					statement.setString(parameter++, status.value());
 				}
+				statement.setLong(parameter++, limit);
+				statement.setLong(parameter++, offset);
 			}
-			statement.setLong(parameter++, limit);
-			statement.setLong(parameter, offset);
 			try (ResultSet rs = statement.executeQuery()) {
 				return TaskCodec.readRows(rs).stream().map(this.codec::decode).toList();
 			}
@@ -335,7 +335,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * journal's writer or the maintenance thread ended unexpectedly, or the storage was
 	 * closed; {@code failingSince} while merges of the journal into the task table fail.
 	 * The details are the database {@code path} (or {@code :memory:}), its
-	 * {@code sizeBytes}, unless the storage failed, and the {@code backlog} of saves not
+	 * {@code sizeBytes} (left out for an in-memory database once the storage failed or
+	 * closed, since it can no longer be asked), and the {@code backlog} of saves not
 	 * merged yet.
 	 */
 	@Override

@@ -111,6 +111,31 @@ class DuckDbTaskStorageQueryTests {
 
 	@ParameterizedTest
 	@EnumSource(Stage.class)
+	void pagesStayExactWhenUnmergedSavesMoveManyOfTheNewestTasksOutOfTheFilterOrIntoIt(Stage stage) {
+		List<TaskInfo> first = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			first.add(task("t" + i).status(TaskStatus.PENDING).createdAt(T0.plusSeconds(i)).build());
+		}
+		List<TaskInfo> second = new ArrayList<>();
+		for (int i = 299; i >= 150; i--) {
+			second.add(first.get(i).toBuilder().status(TaskStatus.STARTED).build());
+		}
+		for (int i = 0; i < 40; i += 2) {
+			second.add(first.get(i).toBuilder().status(TaskStatus.STARTED).build());
+		}
+		save(stage, first, second);
+		for (TaskStatus status : List.of(TaskStatus.PENDING, TaskStatus.STARTED)) {
+			List<TaskInfo> expected = expected("email", status);
+			List<TaskInfo> pages = new ArrayList<>();
+			for (int offset = 0; offset < expected.size() + 50; offset += 50) {
+				pages.addAll(this.storage.getTasks("email", status, 50, offset));
+			}
+			assertThat(pages).isEqualTo(expected);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Stage.class)
 	void getTaskReturnsTheSavedTask(Stage stage) {
 		save(stage, List.of(fullTask("old")), List.of(fullTask("new")));
 		assertThat(this.storage.getTask("old")).contains(fullTask("old"));
