@@ -35,7 +35,7 @@ final class DuckDbSchema {
 
 	/**
 	 * Check the tables, and create those missing or add the columns they lack if asked to.
-	 * @param connection a connection to the database
+	 * @param jdbc a template on a connection to the database
 	 * @param sql the storage's SQL
 	 * @param initialize whether to create missing tables and add missing columns
 	 * @throws TaskStorageException if a table has another shape, or needs changes that may

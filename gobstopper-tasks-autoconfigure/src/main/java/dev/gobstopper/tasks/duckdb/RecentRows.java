@@ -129,7 +129,8 @@ final class RecentRows {
 				this.unmergedBytes -= bytes(replaced.row());
 			}
 			long bytes = bytes(row);
-			if (this.lastUnkeptSeq == 0 && this.unmerged.size() < MAX_UNMERGED_ROWS
+			// A row kept is its task's newest, even while older rows of others are not kept
+			if (this.unmerged.size() < MAX_UNMERGED_ROWS
 					&& this.unmergedBytes + bytes <= MAX_UNMERGED_BYTES) {
 				this.unmerged.put(id, new Unmerged(seq, row));
 				this.unmergedBytes += bytes;

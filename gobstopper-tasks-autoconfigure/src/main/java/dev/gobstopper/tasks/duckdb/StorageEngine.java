@@ -120,7 +120,8 @@ final class StorageEngine {
 	 * merges that fall behind, and closing for the threads; an engine started already keeps
 	 * its own
 	 * @throws IllegalArgumentException if the data source does not connect to DuckDB
-	 * @throws TaskStorageException if a thread of the engine closed before is still stuck
+	 * @throws TaskStorageException if a thread of the engine closed before is still stuck,
+	 * or the engine of the file and table failed
 	 */
 	static StorageEngine acquire(DataSource dataSource, DuckDbSql sql, boolean initializeSchema, Clock clock,
 			long cacheBytes, Duration timeout) throws SQLException, InterruptedException {
@@ -133,6 +134,12 @@ final class StorageEngine {
 			synchronized (engines) {
 				StorageEngine shared = (key != null) ? awaitUnlessClosing(key, timeout) : null;
 				if (shared != null) {
+					String failure = shared.failure();
+					if (failure != null) {
+						throw new TaskStorageException("The task storage of this JVM on " + path + " failed and is still "
+								+ "in use by another application context: " + failure
+								+ ". Close that context, or point gobstopper.tasks.db-path to another file");
+					}
 					shared.users++;
 					closeQuietly(origin);
 					return shared;

@@ -134,7 +134,7 @@ final class TableMaintenance {
 
 	/**
 	 * The tasks that merges and deletes changed since a rebuild's last snapshot, while one
-	 * runs; changed on the maintenance thread only.
+	 * runs; set, changed and cleared on the maintenance thread only.
 	 */
 	private volatile @Nullable Set<String> changedDuringRebuild;
 
@@ -329,14 +329,13 @@ final class TableMaintenance {
 	 * @return the number of tasks deleted
 	 */
 	int deleteCompletedBefore(LocalDateTime cutoffUtc) {
-		this.cleanups.lock();
-		try (Connection copy = this.connection.unwrap(DuckDBConnection.class).duplicate()) {
-			// A rebuild that a crash or a failure stopped may have left its copy behind;
-			// looked for first, since dropping commits, and commits wait for one another
-			if (count(copy, this.sql.countRebuildTables, null) > 0) {
-				Transactions.execute(copy, this.sql.dropRebuildIfExists);
-			}
-			long expired = call("starting a cleanup", false, () -> startCleanup(copy, cutoffUtc));
+		lockCleanups();
+		Connection copy = null;
+		try {
+			copy = this.connection.unwrap(DuckDBConnection.class).duplicate();
+			dropCopyLeftBehind(copy);
+			Connection rebuildConnection = copy;
+			long expired = call("starting a cleanup", false, () -> startCleanup(rebuildConnection, cutoffUtc));
 			if (expired == REBUILD) {
 				return rebuild(copy, cutoffUtc);
 			}
@@ -346,7 +345,60 @@ final class TableMaintenance {
 			throw new TaskStorageException("Could not delete old tasks: " + ex.getMessage(), ex);
 		}
 		finally {
+			if (copy != null) {
+				finishCleanup(copy);
+			}
 			this.cleanups.unlock();
+		}
+	}
+
+	private void lockCleanups() {
+		try {
+			if (!this.cleanups.tryLock(this.timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw new TaskStorageException("Nothing was deleted: another cleanup of " + this.sql.table
+						+ " has been running for longer than the storage's timeout of " + describe(this.timeout));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskStorageException("Nothing was deleted: interrupted while waiting for another cleanup of "
+					+ this.sql.table, ex);
+		}
+	}
+
+	/**
+	 * Drop the copy that a rebuild stopped by a crash or a failure may have left behind.
+	 * Looked for first, since dropping commits, and commits wait for one another.
+	 */
+	private void dropCopyLeftBehind(Connection copy) throws SQLException {
+		if (count(copy, this.sql.countRebuildTables, null) > 0) {
+			Transactions.execute(copy, this.sql.dropRebuildIfExists);
+		}
+	}
+
+	/**
+	 * End a cleanup on the maintenance thread, after any step of it still running there,
+	 * which may use the copy's connection: stop noting changes, roll back and drop what a
+	 * rebuild that did not finish left, and close the connection. Should the storage be
+	 * closing, that is done once the maintenance thread has ended, or never if it is stuck.
+	 */
+	private void finishCleanup(Connection copy) {
+		Runnable finish = () -> {
+			this.changedDuringRebuild = null;
+			Transactions.rollback(copy);
+			try {
+				dropCopyLeftBehind(copy);
+			}
+			catch (SQLException ex) {
+				logger.debug("Could not drop the copy of a rebuild that did not finish; the next cleanup drops it", ex);
+			}
+			closeQuietly(copy);
+		};
+		try {
+			this.executor.execute(background("finishing a cleanup", finish));
+		}
+		catch (RejectedExecutionException ex) {
+			awaitTerminationThen(finish);
 		}
 	}
 
@@ -402,56 +454,44 @@ final class TableMaintenance {
 	 * @return the number of tasks deleted
 	 */
 	private int rebuild(Connection copy, LocalDateTime cutoffUtc) throws SQLException {
-		boolean replaced = false;
-		try {
-			List<String> columns = new ArrayList<>();
-			try (PreparedStatement statement = copy.prepareStatement(this.sql.columnDefinitions)) {
-				statement.setString(1, this.sql.table);
-				try (ResultSet rs = statement.executeQuery()) {
-					while (rs.next()) {
-						columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
-								rs.getString("column_default"), rs.getBoolean("is_nullable")));
-					}
+		List<String> columns = new ArrayList<>();
+		try (PreparedStatement statement = copy.prepareStatement(this.sql.columnDefinitions)) {
+			statement.setString(1, this.sql.table);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					columns.add(DuckDbSql.columnDefinition(rs.getString("column_name"), rs.getString("data_type"),
+							rs.getString("column_default"), rs.getBoolean("is_nullable")));
 				}
 			}
-			Transactions.execute(copy, this.sql.createRebuild(columns));
-			update(copy, this.sql.copyUnexpiredToRebuild, cutoffUtc);
-			Transactions.commit(copy);
-			// The key gets a transaction of its own. Added where the rows were, DuckDB builds
-			// it at the commit, and every other commit waits (350-400 ms for half a million
-			// rows here); added to committed rows, it is built before its commit, which
-			// holds the others up for about 100 ms
-			Transactions.begin(copy);
-			Transactions.execute(copy, this.sql.addRebuildPrimaryKey);
-			Transactions.commit(copy);
-			this.atStep.accept(Step.REBUILD_COPIED);
-			// Catch up with the changes made meanwhile in rounds, each in a snapshot of its
-			// own, until few are left for the last step
-			for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
-				Set<String> changed = call("catching up a cleanup's copy of the table", true, () -> nextCatchUp(copy));
-				if (changed == null) {
-					break;
-				}
-				try {
-					applyChanges(copy, changed, cutoffUtc);
-					Transactions.commit(copy);
-				}
-				catch (SQLException | RuntimeException ex) {
-					Transactions.rollback(copy);
-					throw ex;
-				}
-			}
-			int deleted = call("replacing the task table by its cleaned copy", false, () -> replaceTable(copy, cutoffUtc));
-			replaced = true;
-			return deleted;
 		}
-		finally {
-			this.changedDuringRebuild = null;
-			if (!replaced) {
+		Transactions.execute(copy, this.sql.createRebuild(columns));
+		update(copy, this.sql.copyUnexpiredToRebuild, cutoffUtc);
+		Transactions.commit(copy);
+		// The key gets a transaction of its own. Added where the rows were, DuckDB builds
+		// it at the commit, and every other commit waits (350-400 ms for half a million
+		// rows here); added to committed rows, it is built before its commit, which
+		// holds the others up for about 100 ms
+		Transactions.begin(copy);
+		Transactions.execute(copy, this.sql.addRebuildPrimaryKey);
+		Transactions.commit(copy);
+		this.atStep.accept(Step.REBUILD_COPIED);
+		// Catch up with the changes made meanwhile in rounds, each in a snapshot of its
+		// own, until few are left for the last step
+		for (int round = 0; round < CATCH_UP_ROUNDS; round++) {
+			Set<String> changed = call("catching up a cleanup's copy of the table", true, () -> nextCatchUp(copy));
+			if (changed == null) {
+				break;
+			}
+			try {
+				applyChanges(copy, changed, cutoffUtc);
+				Transactions.commit(copy);
+			}
+			catch (SQLException | RuntimeException ex) {
 				Transactions.rollback(copy);
-				dropRebuildQuietly(copy);
+				throw ex;
 			}
 		}
+		return call("replacing the task table by its cleaned copy", false, () -> replaceTable(copy, cutoffUtc));
 	}
 
 	/**
@@ -546,12 +586,23 @@ final class TableMaintenance {
 		}
 	}
 
-	private void dropRebuildQuietly(Connection copy) {
+	private void awaitTerminationThen(Runnable finish) {
 		try {
-			Transactions.execute(copy, this.sql.dropRebuildIfExists);
+			if (this.executor.awaitTermination(this.timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				finish.run();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
 		}
 		catch (SQLException ex) {
-			logger.debug("Could not drop the copy of a rebuild that did not finish; the next cleanup drops it", ex);
+			logger.debug("The connection of a cleanup did not close cleanly", ex);
 		}
 	}
 
@@ -871,7 +922,7 @@ final class TableMaintenance {
 				throw new TaskStorageException(capitalized(what)
 						+ " failed, and the task table maintenance thread with it: " + cause, cause);
 			}
-			throw new TaskStorageException("The task table could not be changed: " + cause.getMessage(), cause);
+			throw new TaskStorageException(capitalized(what) + " failed: " + cause.getMessage(), cause);
 		}
 	}
 
