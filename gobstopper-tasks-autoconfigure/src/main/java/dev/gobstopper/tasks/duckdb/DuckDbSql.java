@@ -85,6 +85,8 @@ final class DuckDbSql {
 
 	final String countAll;
 
+	final String countJournal;
+
 	final String columnDefinitions;
 
 	final String copyUnexpiredToRebuild;
@@ -182,6 +184,7 @@ final class DuckDbSql {
 				+ "AND schema_name = current_schema() AND table_name = '" + rebuild + "'";
 		this.dropRebuildIfExists = "DROP TABLE IF EXISTS " + this.rebuild;
 		this.countRebuild = "SELECT count(*) FROM " + this.rebuild;
+		this.countJournal = "SELECT count(*) FROM " + quotedJournal;
 		this.journalIdsUpTo = "SELECT DISTINCT id FROM " + quotedJournal + " WHERE seq <= ?";
 		// A temporary table of the connection that rebuilds: the ids of the tasks that merges
 		// and deletes changed since the rebuild's copy was taken
@@ -332,9 +335,10 @@ final class DuckDbSql {
 
 	/**
 	 * Return the query for one page of tasks, newest first. Its parameters are the category
-	 * (when filtered), the status (when filtered), then limit and offset; when the journal
-	 * holds rows not yet merged, they all come twice, first for the table, then for the
-	 * union with the journal.
+	 * (when filtered), the status (when filtered), then limit and offset. When the journal
+	 * holds rows not yet merged, they come after the same filters and a limit for the
+	 * table's part: the sum of offset, limit and the {@link #countJournal journal's rows},
+	 * counted in the same transaction.
 	 * @param byCategory whether to filter by category
 	 * @param byStatus whether to filter by status
 	 * @param withJournal whether to read rows not yet merged from the journal
@@ -350,11 +354,11 @@ final class DuckDbSql {
 		if (!withJournal) {
 			return "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters) + order;
 		}
-		// A page of the union holds at most as many of the table's rows, less those the
-		// journal replaces, as its own offset and limit, so the table gives no more than
-		// that many more than the journal holds: the table's page stays a top-N scan
+		// A page of the union holds no more of the table's rows than its offset and limit,
+		// and the journal replaces at most as many as it holds: the table's part needs no
+		// more rows than that sum, given as a constant, so that DuckDB reads it as a top-N
 		String tablePage = "SELECT " + COLUMN_LIST + " FROM " + quote(this.table) + where(filters)
-				+ " ORDER BY created_at DESC, id LIMIT ? + ? + (SELECT count(*) FROM " + quote(this.journal) + ")";
+				+ " ORDER BY created_at DESC, id LIMIT ?";
 		return "WITH latest AS (SELECT " + COLUMN_LIST + " FROM " + quote(this.journal) + " " + LATEST_JOURNAL_ROWS
 				+ "), table_page AS (" + tablePage + ") SELECT " + COLUMN_LIST + " FROM latest" + where(filters)
 				+ " UNION ALL SELECT " + COLUMN_LIST + " FROM table_page t WHERE NOT EXISTS (SELECT 1 FROM latest j"

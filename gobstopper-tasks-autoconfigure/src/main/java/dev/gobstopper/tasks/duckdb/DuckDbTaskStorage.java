@@ -168,22 +168,44 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		boolean withJournal = this.recent.hasUnmerged();
 		String page = this.sql.page(category != null, status != null, withJournal);
 		return read("Could not read tasks", (session) -> {
-			PreparedStatement statement = session.prepare(page);
-			int parameter = 1;
-			for (int pass = withJournal ? 2 : 1; pass > 0; pass--) {
-				if (category != null) {
-					statement.setString(parameter++, category);
-				}
-				if (status != null) {
-					statement.setString(parameter++, status.value());
-				}
-				statement.setLong(parameter++, limit);
-				statement.setLong(parameter++, offset);
+			if (!withJournal) {
+				return page(session.prepare(page), 1, category, status, limit, offset);
 			}
-			try (ResultSet rs = statement.executeQuery()) {
-				return TaskCodec.readRows(rs).stream().map(this.codec::decode).toList();
-			}
+			// The journal's rows bound the table's part of the page: counted in its snapshot
+			return session.inOneSnapshot(() -> {
+				long journalRows;
+				try (ResultSet rs = session.prepare(this.sql.countJournal).executeQuery()) {
+					rs.next();
+					journalRows = rs.getLong(1);
+				}
+				PreparedStatement statement = session.prepare(page);
+				int parameter = bindFilters(statement, 1, category, status);
+				statement.setLong(parameter++, (long) limit + offset + journalRows);
+				return page(statement, parameter, category, status, limit, offset);
+			});
 		});
+	}
+
+	private List<TaskInfo> page(PreparedStatement statement, int firstParameter, @Nullable String category,
+			@Nullable TaskStatus status, int limit, int offset) throws SQLException {
+		int parameter = bindFilters(statement, firstParameter, category, status);
+		statement.setLong(parameter++, limit);
+		statement.setLong(parameter, offset);
+		try (ResultSet rs = statement.executeQuery()) {
+			return TaskCodec.readRows(rs).stream().map(this.codec::decode).toList();
+		}
+	}
+
+	private static int bindFilters(PreparedStatement statement, int firstParameter, @Nullable String category,
+			@Nullable TaskStatus status) throws SQLException {
+		int parameter = firstParameter;
+		if (category != null) {
+			statement.setString(parameter++, category);
+		}
+		if (status != null) {
+			statement.setString(parameter++, status.value());
+		}
+		return parameter;
 	}
 
 	@Override

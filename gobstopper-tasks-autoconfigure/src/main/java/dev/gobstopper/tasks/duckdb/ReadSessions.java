@@ -79,6 +79,13 @@ final class ReadSessions {
 	}
 
 	@FunctionalInterface
+	interface SqlCall<T> {
+
+		T call() throws SQLException;
+
+	}
+
+	@FunctionalInterface
 	interface Read<T> {
 
 		T run(Session session) throws SQLException;
@@ -96,6 +103,22 @@ final class ReadSessions {
 
 		private Session(Connection connection) {
 			this.connection = connection;
+		}
+
+		/**
+		 * Run reads in one transaction, so that they see one snapshot of the database.
+		 */
+		<T> T inOneSnapshot(SqlCall<T> reads) throws SQLException {
+			Transactions.begin(this.connection);
+			try {
+				T result = reads.call();
+				Transactions.commit(this.connection);
+				return result;
+			}
+			catch (SQLException | RuntimeException ex) {
+				Transactions.rollback(this.connection);
+				throw ex;
+			}
 		}
 
 		PreparedStatement prepare(String sql) throws SQLException {
