@@ -636,11 +636,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		 * @throws IllegalArgumentException if the timeout is not positive
 		 */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
-			TaskArguments.requireNonNull("shutdownTimeout", shutdownTimeout);
-			if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-				throw new IllegalArgumentException("shutdownTimeout must be positive, got " + shutdownTimeout);
-			}
-			this.shutdownTimeout = shutdownTimeout;
+			this.shutdownTimeout = TaskArguments.requirePositive("shutdownTimeout", shutdownTimeout);
 			return this;
 		}
 

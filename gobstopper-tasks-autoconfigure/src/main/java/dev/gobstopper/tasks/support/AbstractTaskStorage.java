@@ -411,10 +411,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	}
 
 	private Instant leaseExpiry(Instant now, Duration lease) {
-		TaskArguments.requireNonNull("lease", lease);
-		if (lease.isNegative() || lease.isZero()) {
-			throw new IllegalArgumentException("lease must be positive, got " + lease);
-		}
+		TaskArguments.requirePositive("lease", lease);
 		if (lease.compareTo(Duration.between(now, TaskArguments.LATEST)) > 0) {
 			throw new IllegalArgumentException("lease must end before the year 10000, got " + lease);
 		}

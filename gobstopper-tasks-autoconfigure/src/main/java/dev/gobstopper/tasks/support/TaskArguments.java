@@ -1,5 +1,6 @@
 package dev.gobstopper.tasks.support;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
@@ -27,6 +28,13 @@ public final class TaskArguments {
 	public static <T> T requireNonNull(String field, @Nullable T value) {
 		if (value == null) {
 			throw new TaskFieldException(field, "must not be null");
+		}
+		return value;
+	}
+
+	public static Duration requirePositive(String field, @Nullable Duration value) {
+		if (requireNonNull(field, value).isNegative() || value.isZero()) {
+			throw new TaskFieldException(field, "must be positive, got " + value);
 		}
 		return value;
 	}
