@@ -259,6 +259,11 @@ final class TableMaintenance {
 		synchronized (this.progress) {
 			long failedBefore = this.failedMerges;
 			while (overBound()) {
+				Throwable failure = this.failure;
+				if (failure != null) {
+					throw new TaskStorageException("Nothing was saved: the task table maintenance thread failed: "
+							+ failure, failure);
+				}
 				long left = deadline - System.nanoTime();
 				if (left <= 0 || this.failedMerges > failedBefore) {
 					throw backpressure();
@@ -869,6 +874,10 @@ final class TableMaintenance {
 			this.failure = ex;
 			logger.error("The task table maintenance thread failed while " + what
 					+ "; the task storage refuses every call from now on", ex);
+			// Saves waiting for merges wait no longer
+			synchronized (this.progress) {
+				this.progress.notifyAll();
+			}
 		}
 	}
 

@@ -211,6 +211,33 @@ class DuckDbTaskStorageFaultTests {
 	}
 
 	@Test
+	void aSaveWaitingForMergesFailsAtOnceWhenTheMaintenanceThreadDiesNamingTheCause() throws Exception {
+		TaskDatabase db = TaskDatabase.in(this.dir);
+		try (DuckDbTaskStorage storage = open(db, Duration.ofMinutes(5))) {
+			storage.limitBacklog(3, Duration.ofHours(1));
+			Gate merges = gate();
+			storage.beforeMerge(() -> {
+				merges.pass();
+				throw new StackOverflowError("maintenance dies on purpose");
+			});
+			for (int i = 0; i < 4; i++) {
+				storage.saveTask(task("early-" + i).build());
+			}
+			merges.awaitEntered();
+			Future<?> waiting = this.executor.submit(() -> storage.saveTask(task("waits").build()));
+			Thread.sleep(300);
+			assertThat(waiting).as("a save while merges are behind").isNotDone();
+			merges.open();
+			assertThat(failure(waiting)).isInstanceOf(TaskStorageException.class)
+				.hasMessageContaining("Nothing was saved")
+				.hasMessageContaining("maintenance dies on purpose");
+			assertThat(db.count("SELECT count(*) FROM tasks_journal WHERE id = 'waits'")).isZero();
+			storage.beforeMerge(() -> {
+			});
+		}
+	}
+
+	@Test
 	void aMaintenanceThreadThatDiesFailsTheStorageEveryLaterCallNamingTheCauseAndHealthReportsIt() {
 		TaskDatabase db = TaskDatabase.in(this.dir);
 		try (DuckDbTaskStorage storage = open(db, BOUND)) {
