@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,10 @@ public class ApplicationTaskStorage implements TaskStorage {
 	private final AtomicInteger oldestLookups = new AtomicInteger();
 
 	private final AtomicInteger counts = new AtomicInteger();
+
+	private final List<Duration> cleanups = new CopyOnWriteArrayList<>();
+
+	private final List<Integer> reclaims = new CopyOnWriteArrayList<>();
 
 	private volatile boolean unreachable;
 
@@ -71,6 +76,22 @@ public class ApplicationTaskStorage implements TaskStorage {
 		return this.counts.get();
 	}
 
+	/**
+	 * Return the retentions of the cleanups run, in order.
+	 * @return the retentions
+	 */
+	public List<Duration> cleanups() {
+		return this.cleanups;
+	}
+
+	/**
+	 * Return the limits of the reclaims of expired leases run, in order.
+	 * @return the limits
+	 */
+	public List<Integer> reclaims() {
+		return this.reclaims;
+	}
+
 	@Override
 	public void saveTask(TaskInfo task) {
 		reach();
@@ -108,6 +129,7 @@ public class ApplicationTaskStorage implements TaskStorage {
 
 	@Override
 	public int cleanupOldTasks(Duration retention) {
+		this.cleanups.add(retention);
 		reach();
 		Instant cutoff = Instant.now().minus(retention);
 		List<String> expired = this.tasks.values()
@@ -181,6 +203,7 @@ public class ApplicationTaskStorage implements TaskStorage {
 
 	@Override
 	public int reclaimExpiredLeases(int limit) {
+		this.reclaims.add(limit);
 		return 0;
 	}
 

@@ -11,26 +11,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
-import dev.gobstopper.tasks.TaskCompletionBucket;
-import dev.gobstopper.tasks.TaskCounts;
+import dev.gobstopper.tasks.ApplicationTaskStorage;
 import dev.gobstopper.tasks.TaskInfo;
-import dev.gobstopper.tasks.TaskNameStatistics;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.TaskStorageException;
-import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.duckdb.DuckDbDataSource;
 import dev.gobstopper.tasks.duckdb.DuckDbTaskStorage;
 import dev.gobstopper.tasks.duckdb.StorageCacheSize;
@@ -444,7 +437,7 @@ class TaskStorageAutoConfigurationTests {
 			.withPropertyValues(dbPath(file))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskStorage.class);
-				assertThat(context).getBean(TaskStorage.class).isInstanceOf(InMemoryTaskStorage.class);
+				assertThat(context).getBean(TaskStorage.class).isInstanceOf(ApplicationTaskStorage.class);
 				assertThat(context).doesNotHaveBean(DuckDbTaskStorage.class);
 				assertThat(context).doesNotHaveBean(DataSource.class);
 			});
@@ -460,9 +453,9 @@ class TaskStorageAutoConfigurationTests {
 					"gobstopper.tasks.cleanup.cron=* * * * * *", "gobstopper.tasks.cleanup.retention=2h")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskStorageCleanup.class);
-				InMemoryTaskStorage storage = context.getBean(InMemoryTaskStorage.class);
-				awaitTrue("cleanup runs against the application's storage", () -> !storage.cleanups.isEmpty());
-				assertThat(storage.cleanups).first().isEqualTo(Duration.ofHours(2));
+				ApplicationTaskStorage storage = context.getBean(ApplicationTaskStorage.class);
+				awaitTrue("cleanup runs against the application's storage", () -> !storage.cleanups().isEmpty());
+				assertThat(storage.cleanups()).first().isEqualTo(Duration.ofHours(2));
 			});
 	}
 
@@ -696,8 +689,8 @@ class TaskStorageAutoConfigurationTests {
 	static class InMemoryTaskStorageConfiguration {
 
 		@Bean
-		InMemoryTaskStorage applicationTaskStorage() {
-			return new InMemoryTaskStorage();
+		ApplicationTaskStorage applicationTaskStorage() {
+			return new ApplicationTaskStorage();
 		}
 
 	}
@@ -775,123 +768,6 @@ class TaskStorageAutoConfigurationTests {
 	}
 
 	record TaskDataSourceUser(DataSource dataSource) {
-	}
-
-	/**
-	 * An application's own storage, kept in memory.
-	 */
-	static class InMemoryTaskStorage implements TaskStorage {
-
-		private final Map<String, TaskInfo> tasks = new ConcurrentHashMap<>();
-
-		final List<Duration> cleanups = new CopyOnWriteArrayList<>();
-
-		final List<Integer> reclaims = new CopyOnWriteArrayList<>();
-
-		@Override
-		public void saveTask(TaskInfo task) {
-			this.tasks.put(task.id(), task);
-		}
-
-		@Override
-		public void saveTasks(Collection<TaskInfo> tasks) {
-			tasks.forEach(this::saveTask);
-		}
-
-		@Override
-		public Optional<TaskInfo> getTask(String taskId) {
-			return Optional.ofNullable(this.tasks.get(taskId));
-		}
-
-		@Override
-		public List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit, int offset) {
-			return this.tasks.values()
-				.stream()
-				.filter((task) -> category == null || task.category().equals(category))
-				.filter((task) -> status == null || task.status() == status)
-				.sorted(Comparator.comparing(TaskInfo::createdAt).reversed())
-				.skip(offset)
-				.limit(limit)
-				.toList();
-		}
-
-		@Override
-		public int cleanupOldTasks(int days, int months, int years) {
-			return cleanupOldTasks(Duration.ofDays(days + 30L * months + 365L * years));
-		}
-
-		@Override
-		public int cleanupOldTasks(Duration retention) {
-			this.cleanups.add(retention);
-			Instant cutoff = Instant.now().minus(retention);
-			List<String> expired = this.tasks.values()
-				.stream()
-				.filter((task) -> task.isCompleted() && task.completedAt() != null
-						&& task.completedAt().isBefore(cutoff))
-				.map(TaskInfo::id)
-				.toList();
-			expired.forEach(this.tasks::remove);
-			return expired.size();
-		}
-
-		@Override
-		public boolean deleteTask(String taskId) {
-			return this.tasks.remove(taskId) != null;
-		}
-
-		@Override
-		public Optional<TaskInfo> getTaskByIdempotencyKey(String idempotencyKey) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public TaskInfo saveTaskIfAbsent(TaskInfo task) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public Optional<TaskInfo> claimNext(String category, String workerId, Duration lease) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public boolean renewLease(String taskId, String workerId, Duration lease) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public int reclaimExpiredLeases(int limit) {
-			this.reclaims.add(limit);
-			return 0;
-		}
-
-		@Override
-		public TaskCounts countTasks(@Nullable String category) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public List<TaskNameStatistics> statisticsByName(Instant since) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public List<TaskCompletionBucket> completionsOverTime(Instant since, Duration bucket,
-				@Nullable String category) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
-				int offset) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
-		@Override
-		public List<TaskSummary> getOldestTaskSummaries(TaskStatus status, int limit) {
-			throw new UnsupportedOperationException("Not used by these tests");
-		}
-
 	}
 
 }

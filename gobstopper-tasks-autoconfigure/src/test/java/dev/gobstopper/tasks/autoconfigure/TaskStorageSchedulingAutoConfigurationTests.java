@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 import dev.gobstopper.tasks.TaskInfo;
 import dev.gobstopper.tasks.TaskStatus;
 import dev.gobstopper.tasks.TaskStorage;
-import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfigurationTests.InMemoryTaskStorage;
+import dev.gobstopper.tasks.ApplicationTaskStorage;
 import dev.gobstopper.tasks.autoconfigure.TaskStorageAutoConfigurationTests.InMemoryTaskStorageConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +56,8 @@ class TaskStorageSchedulingAutoConfigurationTests {
 				CompletableFuture<Thread> thread = new CompletableFuture<>();
 				scheduler.execute(() -> thread.complete(Thread.currentThread()));
 				assertThat(thread.get(10, TimeUnit.SECONDS).isDaemon()).isTrue();
-				InMemoryTaskStorage storage = context.getBean(InMemoryTaskStorage.class);
-				awaitTrue(() -> !storage.cleanups.isEmpty() && !storage.reclaims.isEmpty());
+				ApplicationTaskStorage storage = context.getBean(ApplicationTaskStorage.class);
+				awaitTrue(() -> !storage.cleanups().isEmpty() && !storage.reclaims().isEmpty());
 			});
 	}
 
@@ -82,9 +82,9 @@ class TaskStorageSchedulingAutoConfigurationTests {
 			.withPropertyValues("gobstopper.tasks.leases.reclaim-interval=50ms",
 					"gobstopper.tasks.leases.reclaim-batch=25")
 			.run((context) -> {
-				InMemoryTaskStorage storage = context.getBean(InMemoryTaskStorage.class);
-				awaitTrue(() -> storage.reclaims.size() >= 3);
-				assertThat(storage.reclaims).allMatch((limit) -> limit == 25);
+				ApplicationTaskStorage storage = context.getBean(ApplicationTaskStorage.class);
+				awaitTrue(() -> storage.reclaims().size() >= 3);
+				assertThat(storage.reclaims()).allMatch((limit) -> limit == 25);
 			});
 	}
 
