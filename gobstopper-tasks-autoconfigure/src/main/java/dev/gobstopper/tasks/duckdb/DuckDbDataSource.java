@@ -28,7 +28,8 @@ public final class DuckDbDataSource extends AbstractDataSource implements Closea
 
 	public static final String IN_MEMORY = ":memory:";
 
-	private static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
+	/** The bytes of the blocks the database uses. */
+	static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
 			+ "WHERE database_name = current_database()";
 
 	private final DuckDBConnection database;

@@ -75,42 +75,15 @@ import org.springframework.util.unit.DataSize;
  */
 public final class DuckDbTaskStorage extends AbstractTaskStorage implements AutoCloseable {
 
-	private static final String USED_BYTES = "SELECT block_size * used_blocks FROM pragma_database_size() "
-			+ "WHERE database_name = current_database()";
-
 	private final StorageEngine engine;
 
-	private final DuckDbSql sql;
-
 	private final TaskCodec codec = new TaskCodec();
-
-	private final Journal journal;
-
-	private final RecentRows recent;
-
-	private final TableMaintenance maintenance;
-
-	private final ReadSessions reads;
-
-	private final ClaimQueues claims;
-
-	private final ConditionalWrites conditionalWrites;
-
-	private final String databasePath;
 
 	private volatile boolean closed;
 
 	private DuckDbTaskStorage(StorageEngine engine, Clock clock) {
 		super(clock);
 		this.engine = engine;
-		this.sql = engine.sql;
-		this.journal = engine.journal;
-		this.recent = engine.recent;
-		this.maintenance = engine.maintenance;
-		this.reads = engine.reads;
-		this.claims = engine.claims;
-		this.conditionalWrites = engine.conditionalWrites;
-		this.databasePath = engine.databasePath;
 	}
 
 	/**
@@ -126,8 +99,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	protected void doSaveTask(TaskInfo task) {
 		checkOpen();
 		TaskRow row = this.codec.encode(task);
-		this.maintenance.awaitRoomForSaves();
-		this.journal.append(List.of(row));
+		this.engine.maintenance.awaitRoomForSaves();
+		this.engine.journal.append(List.of(row));
 	}
 
 	@Override
@@ -137,27 +110,27 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		for (TaskInfo task : tasks) {
 			rows.add(this.codec.encode(task));
 		}
-		this.maintenance.awaitRoomForSaves();
-		this.journal.append(rows);
+		this.engine.maintenance.awaitRoomForSaves();
+		this.engine.journal.append(rows);
 	}
 
 	@Override
 	protected Optional<TaskInfo> doGetTask(String taskId) {
 		checkOpen();
-		RecentRows.Lookup kept = this.recent.lookup(taskId);
+		RecentRows.Lookup kept = this.engine.recent.lookup(taskId);
 		if (kept.row() != null) {
 			return Optional.of(this.codec.decode(kept.row()));
 		}
 		TaskRow row = read("Could not read task '" + taskId + "'", (session) -> {
-			TaskRow journaled = kept.inJournal() ? first(session.prepare(this.sql.selectJournalById), taskId) : null;
-			return (journaled != null) ? journaled : first(session.prepare(this.sql.selectById), taskId);
+			TaskRow journaled = kept.inJournal() ? first(session.prepare(this.engine.sql.selectJournalById), taskId) : null;
+			return (journaled != null) ? journaled : first(session.prepare(this.engine.sql.selectById), taskId);
 		});
 		if (row == null) {
 			return Optional.empty();
 		}
 		TaskInfo task = this.codec.decode(row);
 		// Only once it reads as a task: a row repaired by hand must be read again
-		this.recent.fill(taskId, row, kept.stamp());
+		this.engine.recent.fill(taskId, row, kept.stamp());
 		return Optional.of(task);
 	}
 
@@ -165,8 +138,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	protected List<TaskInfo> doGetTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkOpen();
-		boolean withJournal = this.recent.hasUnmerged();
-		String page = this.sql.page(category != null, status != null, withJournal);
+		boolean withJournal = this.engine.recent.hasUnmerged();
+		String page = this.engine.sql.page(category != null, status != null, withJournal);
 		return read("Could not read tasks", (session) -> {
 			if (!withJournal) {
 				return page(session.prepare(page), 1, category, status, limit, offset);
@@ -174,7 +147,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			// The journal's rows bound the table's part of the page: counted in its snapshot
 			return session.inOneSnapshot(() -> {
 				long journalRows;
-				try (ResultSet rs = session.prepare(this.sql.countJournal).executeQuery()) {
+				try (ResultSet rs = session.prepare(this.engine.sql.countJournal).executeQuery()) {
 					rs.next();
 					journalRows = rs.getLong(1);
 				}
@@ -211,29 +184,29 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected int deleteCompletedBefore(Instant cutoff) {
 		checkOpen();
-		return this.maintenance.deleteCompletedBefore(LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+		return this.engine.maintenance.deleteCompletedBefore(LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC));
 	}
 
 	@Override
 	protected boolean doDeleteTask(String taskId) {
 		checkOpen();
 		// Claims must not take the task while it is deleted, nor after
-		this.claims.deleting(taskId);
+		this.engine.claims.deleting(taskId);
 		boolean committed = false;
 		try {
-			boolean deleted = this.maintenance.delete(taskId);
+			boolean deleted = this.engine.maintenance.delete(taskId);
 			committed = true;
 			return deleted;
 		}
 		finally {
-			this.claims.deleted(taskId, committed);
+			this.engine.claims.deleted(taskId, committed);
 		}
 	}
 
 	@Override
 	protected List<TaskSummary> doGetTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
-		String page = this.sql.summaryPage(category != null, status != null, this.recent.hasUnmerged());
+		String page = this.engine.sql.summaryPage(category != null, status != null, this.engine.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(page);
 			int parameter = 1;
@@ -251,7 +224,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit) {
-		String oldest = this.sql.oldest(this.recent.hasUnmerged());
+		String oldest = this.engine.sql.oldest(this.engine.recent.hasUnmerged());
 		return read("Could not read task summaries", (session) -> {
 			PreparedStatement statement = session.prepare(oldest);
 			statement.setString(1, status.value());
@@ -263,7 +236,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected Optional<TaskInfo> doGetTaskByIdempotencyKey(String idempotencyKey) {
 		return read("Could not read the task of an idempotency key", (session) -> {
-			PreparedStatement statement = session.prepare(this.sql.byIdempotencyKey);
+			PreparedStatement statement = session.prepare(this.engine.sql.byIdempotencyKey);
 			statement.setString(1, idempotencyKey);
 			statement.setMaxRows(1);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -276,33 +249,33 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	protected TaskInfo doSaveTaskIfAbsent(TaskInfo task) {
 		checkOpen();
 		TaskRow row = this.codec.encode(task);
-		this.maintenance.awaitRoomForSaves();
-		TaskRow stored = this.conditionalWrites.saveIfAbsent(row);
+		this.engine.maintenance.awaitRoomForSaves();
+		TaskRow stored = this.engine.conditionalWrites.saveIfAbsent(row);
 		return (stored == row) ? task : this.codec.decode(stored);
 	}
 
 	@Override
 	protected Optional<TaskInfo> doClaimNext(String category, String workerId, Instant now, Instant leaseExpiresAt) {
 		checkOpen();
-		TaskRow claimed = this.conditionalWrites.claim(category, workerId, utc(now), utc(leaseExpiresAt));
+		TaskRow claimed = this.engine.conditionalWrites.claim(category, workerId, utc(now), utc(leaseExpiresAt));
 		return Optional.ofNullable(claimed).map(this.codec::decode);
 	}
 
 	@Override
 	protected boolean doRenewLease(String taskId, String workerId, Instant now, Instant leaseExpiresAt) {
 		checkOpen();
-		return this.conditionalWrites.renew(taskId, workerId, utc(now), utc(leaseExpiresAt));
+		return this.engine.conditionalWrites.renew(taskId, workerId, utc(now), utc(leaseExpiresAt));
 	}
 
 	@Override
 	protected int doReclaimExpiredLeases(Instant now, int limit) {
 		checkOpen();
-		return this.conditionalWrites.reclaim(utc(now), limit);
+		return this.engine.conditionalWrites.reclaim(utc(now), limit);
 	}
 
 	@Override
 	protected Map<TaskStatus, Long> doCountTasks(@Nullable String category) {
-		String counts = this.sql.counts(category != null, this.recent.hasUnmerged());
+		String counts = this.engine.sql.counts(category != null, this.engine.recent.hasUnmerged());
 		return read("Could not count tasks", (session) -> {
 			PreparedStatement statement = session.prepare(counts);
 			if (category != null) {
@@ -320,7 +293,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 
 	@Override
 	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
-		String statistics = this.sql.statistics(this.recent.hasUnmerged());
+		String statistics = this.engine.sql.statistics(this.engine.recent.hasUnmerged());
 		return read("Could not compute task statistics", (session) -> {
 			PreparedStatement statement = session.prepare(statistics);
 			statement.setObject(1, utc(since));
@@ -331,7 +304,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	@Override
 	protected List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until, long bucketMicros,
 			@Nullable String category) {
-		String completions = this.sql.completions(category != null, this.recent.hasUnmerged());
+		String completions = this.engine.sql.completions(category != null, this.engine.recent.hasUnmerged());
 		return read("Could not count completed tasks", (session) -> {
 			PreparedStatement statement = session.prepare(completions);
 			statement.setLong(1, bucketMicros);
@@ -371,12 +344,12 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			failure = "The task storage is closed";
 		}
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("path", this.databasePath);
-		if (failure == null || !DuckDbDataSource.IN_MEMORY.equals(this.databasePath)) {
+		details.put("path", this.engine.databasePath);
+		if (failure == null || !DuckDbDataSource.IN_MEMORY.equals(this.engine.databasePath)) {
 			details.put("sizeBytes", sizeBytes());
 		}
 		details.put("backlog", backlog());
-		return new StoreHealth("duckdb", failure, this.maintenance.failingSince(), details);
+		return new StoreHealth("duckdb", failure, this.engine.maintenance.failingSince(), details);
 	}
 
 	/**
@@ -385,22 +358,22 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * @return the backlog, in journal rows
 	 */
 	public long backlog() {
-		return this.maintenance.backlog();
+		return this.engine.maintenance.backlog();
 	}
 
 	private long sizeBytes() {
-		if (DuckDbDataSource.IN_MEMORY.equals(this.databasePath)) {
+		if (DuckDbDataSource.IN_MEMORY.equals(this.engine.databasePath)) {
 			return read("Could not read the database size", (session) -> {
-				try (ResultSet rs = session.prepare(USED_BYTES).executeQuery()) {
+				try (ResultSet rs = session.prepare(DuckDbDataSource.USED_BYTES).executeQuery()) {
 					return rs.next() ? rs.getLong(1) : 0;
 				}
 			});
 		}
 		try {
-			return Files.size(Path.of(this.databasePath));
+			return Files.size(Path.of(this.engine.databasePath));
 		}
 		catch (IOException ex) {
-			throw new TaskStorageException("Could not read the size of " + this.databasePath + ": " + ex, ex);
+			throw new TaskStorageException("Could not read the size of " + this.engine.databasePath + ": " + ex, ex);
 		}
 	}
 
@@ -412,7 +385,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * Return the rows the storage keeps in memory, for tests of their bounds.
 	 */
 	RecentRows recentRows() {
-		return this.recent;
+		return this.engine.recent;
 	}
 
 	/**
@@ -420,7 +393,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * committed the next save. For tests of what follows.
 	 */
 	void failJournalWriterAfterNextSave() {
-		this.journal.failAfterNextCommit();
+		this.engine.journal.failAfterNextCommit();
 	}
 
 	/**
@@ -428,7 +401,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * tests that need such a step in progress.
 	 */
 	void onMaintenanceStep(Consumer<TableMaintenance.Step> hook) {
-		this.maintenance.onStep(hook);
+		this.engine.maintenance.onStep(hook);
 	}
 
 	/**
@@ -436,7 +409,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * failing writer.
 	 */
 	void beforeJournalCommit(Runnable hook) {
-		this.journal.beforeCommit(hook);
+		this.engine.journal.beforeCommit(hook);
 	}
 
 	/**
@@ -444,14 +417,14 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * of failing, stuck or dying merges.
 	 */
 	void beforeMerge(Runnable hook) {
-		this.maintenance.beforeMerge(hook);
+		this.engine.maintenance.beforeMerge(hook);
 	}
 
 	/**
 	 * Change how far merges may fall behind before saves wait for them, for tests.
 	 */
 	void limitBacklog(long rows, Duration age) {
-		this.maintenance.limitBacklog(rows, age);
+		this.engine.maintenance.limitBacklog(rows, age);
 	}
 
 	/**
@@ -482,7 +455,7 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	private <T> T read(String failure, ReadSessions.Read<T> read) {
 		checkOpen();
 		try {
-			return this.reads.read(read);
+			return this.engine.reads.read(read);
 		}
 		catch (SQLException ex) {
 			throw new TaskStorageException(failure + ": " + ex.getMessage(), ex);
