@@ -105,6 +105,7 @@ class DuckDbTaskStorageCacheTests {
 		}
 		storage.saveTasks(tasks);
 		this.db.awaitJournalMerged();
+		TaskDatabase.await("the merged tasks to be kept", () -> !storage.recentRows().hasUnmerged());
 		for (TaskInfo task : tasks) {
 			assertThat(storage.getTask(task.id())).contains(task);
 			assertThat(storage.recentRows().cachedBytes()).isBetween(1L, size.toBytes());
