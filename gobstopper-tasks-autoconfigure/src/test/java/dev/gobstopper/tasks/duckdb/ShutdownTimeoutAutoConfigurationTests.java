@@ -61,7 +61,7 @@ class ShutdownTimeoutAutoConfigurationTests {
 		Path file = this.dir.resolve("tasks.duckdb");
 		this.contextRunner
 			.withPropertyValues("gobstopper.tasks.db-path=" + file,
-					"gobstopper.tasks.shutdown-timeout=700ms")
+					"gobstopper.tasks.shutdown-timeout=2s")
 			.run((context) -> {
 				DuckDbTaskStorage storage = context.getBean(DuckDbTaskStorage.class);
 				storage.beforeJournalCommit(this::holdUninterruptibly);
@@ -72,10 +72,10 @@ class ShutdownTimeoutAutoConfigurationTests {
 					.havingCause()
 					.isInstanceOf(TaskStorageException.class)
 					.withMessageContaining("may or may not be saved")
-					.withMessageContaining("longer than the storage's timeout of 700 ms");
+					.withMessageContaining("longer than the storage's timeout of 2000 ms");
 				assertTimeoutPreemptively(Duration.ofSeconds(30), context::close);
 			});
-		assertThat(output.getAll()).contains("gave up after 700 ms");
+		assertThat(output.getAll()).contains("gave up after 2000 ms");
 		this.released.countDown();
 		// Starts once the writer left behind has ended
 		try (DuckDbTaskStorage reopened = DuckDbTaskStorage.builder(new DuckDBDataSource("jdbc:duckdb:" + file))
