@@ -262,6 +262,7 @@ class DuckDbTaskStorageCacheTests {
 		storage.saveTasks(expired);
 		storage.saveTasks(live);
 		this.db.awaitJournalMerged();
+		TaskDatabase.await("the merged tasks to be kept", () -> !storage.recentRows().hasUnmerged());
 		expired.forEach((task) -> assertThat(storage.getTask(task.id())).contains(task));
 		AtomicLong cleanedUpAt = new AtomicLong(Long.MAX_VALUE);
 		AtomicBoolean stop = new AtomicBoolean();
