@@ -98,7 +98,7 @@ class StatisticsAgreementTests {
 		Map<Instant, TaskCompletionBucket> expected = nonEmpty(answers.get(Store.GOBSTOPPER).completions());
 		assertThat(expected).isNotEmpty();
 		answers.forEach((store, answer) -> {
-			assertThat(answer.completions().size()).as(store.id()).isBetween(720, 721);
+			assertThat(answer.completions().size()).as(store.id()).isBetween(720, 722);
 			assertThat(nonEmpty(answer.completions())).as(store.id()).isEqualTo(expected);
 		});
 	}
