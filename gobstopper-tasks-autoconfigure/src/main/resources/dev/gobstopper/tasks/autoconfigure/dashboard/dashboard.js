@@ -300,6 +300,7 @@
       return;
     }
     state.loading = true;
+    body.setAttribute('aria-busy', 'true');
     try {
       const [overview, page] = await Promise.all([
         request('/api/overview'),
@@ -317,6 +318,7 @@
       showProblem(error);
     } finally {
       state.loading = false;
+      body.removeAttribute('aria-busy');
       schedule();
     }
   }
