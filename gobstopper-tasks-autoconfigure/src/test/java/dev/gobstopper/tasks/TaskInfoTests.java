@@ -168,6 +168,13 @@ class TaskInfoTests {
 	}
 
 	@Test
+	void theLastNanosecondsOfTheYear9999AreKeptAsItsLastMicrosecond() {
+		Instant last = Instant.parse("9999-12-31T23:59:59.999999999Z");
+		assertThat(task("t").createdAt(last).build().createdAt())
+			.isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+	}
+
+	@Test
 	void timestampsBeforeTheEpochAreTruncatedTowardsTheEarlierMicrosecond() {
 		Instant precise = Instant.parse("1969-12-31T23:59:59.999999999Z");
 		assertThat(task("t").createdAt(precise).build().createdAt())

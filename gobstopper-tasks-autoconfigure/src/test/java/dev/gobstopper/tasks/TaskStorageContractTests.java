@@ -767,6 +767,20 @@ public abstract class TaskStorageContractTests {
 		assertThat(this.storage.cleanupOldTasks(0, 0, 1)).isEqualTo(1);
 	}
 
+	@Test
+	void cleanupJudgesByTheExactCutoffWhenTheClockIsFinerThanAMicrosecond() {
+		this.clock.set(Instant.parse("2026-01-15T10:00:00.000001999Z"));
+		// The cutoff is 10:00:00.000001999 the day before: the first completed before it
+		this.storage.saveTask(task("before").status(TaskStatus.SUCCESS)
+			.completedAt(Instant.parse("2026-01-14T10:00:00.000001Z"))
+			.build());
+		this.storage.saveTask(task("after").status(TaskStatus.SUCCESS)
+			.completedAt(Instant.parse("2026-01-14T10:00:00.000002Z"))
+			.build());
+		assertThat(this.storage.cleanupOldTasks(Duration.ofDays(1))).isEqualTo(1);
+		assertThat(storedIds()).containsExactly("after");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "days, -1, 0, 0", "months, 0, -1, 0", "years, 0, 0, -1", "days, -30, 1, 1",
 			"years, 1, 1, -2147483648" })
@@ -1427,6 +1441,29 @@ public abstract class TaskStorageContractTests {
 	}
 
 	@Test
+	void aTaskWhoseAttemptCountIsAtItsMaximumIsClaimedKeepingItAndBlocksNoOther() {
+		this.storage.saveTask(task("most").category("work").attempt(Integer.MAX_VALUE)
+			.createdAt(NOW.minusSeconds(50))
+			.build());
+		this.storage.saveTask(task("next").category("work").createdAt(NOW.minusSeconds(10)).build());
+		assertThat(claim("work")).satisfies((claimed) -> {
+			assertThat(claimed.id()).isEqualTo("most");
+			assertThat(claimed.attempt()).isEqualTo(Integer.MAX_VALUE);
+		});
+		assertThat(claim("work").id()).isEqualTo("next");
+	}
+
+	@Test
+	void aLeaseMayEndInTheLastNanosecondsOfTheYear9999() {
+		this.clock.set(Instant.parse("9999-12-31T23:59:00Z"));
+		this.storage.saveTask(task("t").category("work").build());
+		TaskInfo claimed = this.storage
+			.claimNext("work", "worker", Duration.ofSeconds(59).plusNanos(999_999_999))
+			.orElseThrow();
+		assertThat(claimed.leaseExpiresAt()).isEqualTo(Instant.parse("9999-12-31T23:59:59.999999Z"));
+	}
+
+	@Test
 	void reclaimExpiredLeasesReclaimsAtMostTheLimit() {
 		List<TaskInfo> tasks = new ArrayList<>();
 		for (int i = 0; i < 25; i++) {
@@ -1764,6 +1801,55 @@ public abstract class TaskStorageContractTests {
 		assertThat(this.storage.completionsOverTime(NOW.minusSeconds(60), Duration.ofMinutes(1), null))
 			.extracting(TaskCompletionBucket::total)
 			.containsExactly(1L, 0L);
+	}
+
+	@Test
+	void statisticsCountFromTheExactSinceWhenItIsFinerThanAMicrosecond() {
+		Instant created = NOW.minusSeconds(30);
+		Instant completed = NOW.minusSeconds(20);
+		this.storage.saveTask(task("done").status(TaskStatus.SUCCESS)
+			.createdAt(created)
+			.completedAt(completed)
+			.elapsedSeconds(10)
+			.build());
+		assertThat(this.storage.statisticsByName(created.minusNanos(1))).hasSize(1);
+		assertThat(this.storage.statisticsByName(created)).hasSize(1);
+		assertThat(this.storage.statisticsByName(created.plusNanos(1))).isEmpty();
+		assertThat(this.storage.statisticsByName(created.plusNanos(999))).isEmpty();
+		Duration hour = Duration.ofHours(1);
+		assertThat(total(this.storage.completionsOverTime(completed.minusNanos(1), hour, null))).isEqualTo(1);
+		assertThat(total(this.storage.completionsOverTime(completed, hour, null))).isEqualTo(1);
+		assertThat(total(this.storage.completionsOverTime(completed.plusNanos(1), hour, null))).isZero();
+		assertThat(total(this.storage.completionsOverTime(completed.plusNanos(999), hour, null))).isZero();
+	}
+
+	@Test
+	void completionsSinceAnyInstantAfterTheYear9999AreNone() {
+		assertThat(this.storage.completionsOverTime(Instant.MAX, Duration.ofMinutes(1), null)).isEmpty();
+		assertThat(this.storage.completionsOverTime(Instant.parse("+300000-01-01T00:00:00Z"), Duration.ofDays(1),
+				"email"))
+			.isEmpty();
+	}
+
+	@Test
+	void lookupsOfTextThatNoTaskHoldsFindNothingEvenWhereTheDatabaseCannotStoreIt() {
+		this.storage.saveTask(task("x").category("c").idempotencyKey("k").build());
+		String nul = "\u0000";
+		assertThat(this.storage.getTask("x" + nul)).isEmpty();
+		assertThat(this.storage.deleteTask("x" + nul)).isFalse();
+		assertThat(this.storage.getTaskByIdempotencyKey("k" + nul)).isEmpty();
+		assertThat(this.storage.getTasks("c" + nul, null, 10, 0)).isEmpty();
+		assertThat(this.storage.getTaskSummaries("c" + nul, TaskStatus.PENDING, 10, 0)).isEmpty();
+		assertThat(this.storage.countTasks("c" + nul).total()).isZero();
+		assertThat(total(this.storage.completionsOverTime(NOW.minusSeconds(60), Duration.ofMinutes(1), "c" + nul)))
+			.isZero();
+		assertThat(this.storage.claimNext("c" + nul, "worker", Duration.ofMinutes(1))).isEmpty();
+		assertThat(this.storage.renewLease("x" + nul, "worker", Duration.ofMinutes(1))).isFalse();
+		assertThat(this.storage.getTask("x")).isPresent();
+	}
+
+	private static long total(List<TaskCompletionBucket> buckets) {
+		return buckets.stream().mapToLong(TaskCompletionBucket::total).sum();
 	}
 
 	// Summaries

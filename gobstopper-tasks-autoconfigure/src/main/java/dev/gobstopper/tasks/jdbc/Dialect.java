@@ -53,9 +53,10 @@ enum Dialect {
 
 		@Override
 		String claimNext(String table, String columns) {
+			// An attempt count at its maximum stays there, as on DuckDB, rather than overflow
 			return """
-					UPDATE %1$s SET status = 'started', attempt = coalesce(attempt, 0) + 1, lease_owner = :worker,
-					    lease_expires_at = :leaseExpiresAt, claimed_at = coalesce(claimed_at, :now),
+					UPDATE %1$s SET status = 'started', attempt = least(coalesce(attempt, 0), 2147483646) + 1,
+					    lease_owner = :worker, lease_expires_at = :leaseExpiresAt, claimed_at = coalesce(claimed_at, :now),
 					    last_heartbeat_at = :now, started_at = :now, next_attempt_at = NULL
 					WHERE id = (SELECT id FROM %1$s WHERE category = :category AND status IN ('pending', 'retry')
 					    AND (next_attempt_at IS NULL OR next_attempt_at <= :now) AND (not_before IS NULL OR not_before <= :now)

@@ -197,6 +197,11 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	}
 
 	@Override
+	protected @Nullable String whyUnstorable(String text) {
+		return PostgresValues.whyUnstorable(text);
+	}
+
+	@Override
 	protected Optional<TaskInfo> doGetTask(String taskId) {
 		checkOpen();
 		List<TaskRow> rows = withoutTransaction("Could not read task '" + taskId + "'",

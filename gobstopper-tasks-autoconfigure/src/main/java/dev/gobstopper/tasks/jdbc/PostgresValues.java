@@ -31,9 +31,17 @@ final class PostgresValues {
 		return row;
 	}
 
+	/**
+	 * Say why PostgreSQL cannot store a text, or return {@code null} if it can.
+	 */
+	static @Nullable String whyUnstorable(String text) {
+		return (text.indexOf('\0') >= 0) ? "contains the NUL character (\\u0000), which PostgreSQL cannot store" : null;
+	}
+
 	private static void requireText(TaskRow row, String field, @Nullable String value) {
-		if (value != null && value.indexOf('\0') >= 0) {
-			throw refused(row, field, "contains the NUL character (\\u0000), which PostgreSQL cannot store");
+		String why = (value != null) ? whyUnstorable(value) : null;
+		if (why != null) {
+			throw refused(row, field, why);
 		}
 	}
 

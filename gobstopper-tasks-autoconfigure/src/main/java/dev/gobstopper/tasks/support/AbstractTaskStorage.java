@@ -119,7 +119,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	@Override
 	public final Optional<TaskInfo> getTask(String taskId) {
 		TaskArguments.requireLookupId("taskId", taskId);
-		if (taskId.length() > TaskLimits.MAX_KEY_LENGTH) {
+		if (neverStored(taskId)) {
 			return Optional.empty();
 		}
 		long start = System.nanoTime();
@@ -135,7 +135,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	public final List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkPage(category, limit, offset);
-		if (limit == 0) {
+		if (limit == 0 || (category != null && neverStored(category))) {
 			return List.of();
 		}
 		long start = System.nanoTime();
@@ -151,7 +151,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	public final List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
 		checkPage(category, limit, offset);
-		if (limit == 0) {
+		if (limit == 0 || (category != null && neverStored(category))) {
 			return List.of();
 		}
 		long start = System.nanoTime();
@@ -199,7 +199,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		}
 		long start = System.nanoTime();
 		try {
-			int deleted = deleteCompletedBefore(now.minus(retention));
+			int deleted = deleteCompletedBefore(roundUpToMicros(now.minus(retention)));
 			cleanedUp(new CleanupRun(now, Duration.ofNanos(System.nanoTime() - start), deleted, null));
 			return deleted;
 		}
@@ -212,13 +212,13 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	@Override
 	public final boolean deleteTask(String taskId) {
 		TaskArguments.requireLookupId("taskId", taskId);
-		return taskId.length() <= TaskLimits.MAX_KEY_LENGTH && doDeleteTask(taskId);
+		return !neverStored(taskId) && doDeleteTask(taskId);
 	}
 
 	@Override
 	public final Optional<TaskInfo> getTaskByIdempotencyKey(String idempotencyKey) {
 		TaskArguments.requireLookupId("idempotencyKey", idempotencyKey);
-		if (idempotencyKey.length() > TaskLimits.MAX_KEY_LENGTH) {
+		if (neverStored(idempotencyKey)) {
 			return Optional.empty();
 		}
 		return doGetTaskByIdempotencyKey(idempotencyKey);
@@ -233,17 +233,19 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	@Override
 	public final Optional<TaskInfo> claimNext(String category, String workerId, Duration lease) {
 		TaskArguments.requireKey("category", category);
-		TaskArguments.requireKey("workerId", workerId);
+		requireStorableWorkerId(workerId);
 		Instant now = now();
-		return doClaimNext(category, workerId, now, leaseExpiry(now, lease));
+		Instant leaseExpiresAt = leaseExpiry(now, lease);
+		return neverStored(category) ? Optional.empty() : doClaimNext(category, workerId, now, leaseExpiresAt);
 	}
 
 	@Override
 	public final boolean renewLease(String taskId, String workerId, Duration lease) {
 		TaskArguments.requireKey("taskId", taskId);
-		TaskArguments.requireKey("workerId", workerId);
+		requireStorableWorkerId(workerId);
 		Instant now = now();
-		return doRenewLease(taskId, workerId, now, leaseExpiry(now, lease));
+		Instant leaseExpiresAt = leaseExpiry(now, lease);
+		return !neverStored(taskId) && doRenewLease(taskId, workerId, now, leaseExpiresAt);
 	}
 
 	@Override
@@ -257,7 +259,8 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		if (category != null) {
 			Text.requireWellFormed("category", category);
 		}
-		Map<TaskStatus, Long> byStatus = doCountTasks(category);
+		Map<TaskStatus, Long> byStatus = (category != null && neverStored(category)) ? Map.of()
+				: doCountTasks(category);
 		return new TaskCounts(byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus);
 	}
 
@@ -267,7 +270,8 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		if (since.isAfter(TaskArguments.LATEST)) {
 			return List.of();
 		}
-		return doStatisticsByName(since.isBefore(TaskArguments.EARLIEST) ? TaskArguments.EARLIEST : since);
+		Instant from = since.isBefore(TaskArguments.EARLIEST) ? TaskArguments.EARLIEST : since;
+		return doStatisticsByName(roundUpToMicros(from));
 	}
 
 	@Override
@@ -281,6 +285,9 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		if (bucket.compareTo(SHORTEST_BUCKET) < 0) {
 			throw new IllegalArgumentException("bucket must be at least one second, got " + bucket);
 		}
+		if (since.isAfter(TaskArguments.LATEST)) {
+			return List.of();
+		}
 		long bucketMicros = micros(bucket);
 		Instant from = since.isBefore(TaskArguments.EARLIEST) ? TaskArguments.EARLIEST : since;
 		long first = Math.floorDiv(micros(from), bucketMicros);
@@ -293,9 +300,11 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 					+ (last - first + 1) + " buckets, more than the limit of " + MAX_BUCKETS);
 		}
 		Map<Instant, TaskCompletionBucket> found = new TreeMap<>();
-		for (TaskCompletionBucket counted : doCompletionsOverTime(from, instant(Math.multiplyExact(last + 1, bucketMicros)),
-				bucketMicros, category)) {
-			found.put(counted.start(), counted);
+		if (category == null || !neverStored(category)) {
+			for (TaskCompletionBucket counted : doCompletionsOverTime(roundUpToMicros(from),
+					instant(Math.multiplyExact(last + 1, bucketMicros)), bucketMicros, category)) {
+				found.put(counted.start(), counted);
+			}
 		}
 		List<TaskCompletionBucket> buckets = new ArrayList<>((int) (last - first + 1));
 		for (long index = first; index <= last; index++) {
@@ -303,6 +312,16 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 			buckets.add(found.getOrDefault(start, new TaskCompletionBucket(start, 0, 0, 0)));
 		}
 		return buckets;
+	}
+
+	/**
+	 * Say why the store's database cannot hold a text, such as a character it refuses: a
+	 * look-up of such a text finds nothing, and a worker id of it is refused.
+	 * @param text the text
+	 * @return why, or {@code null} if it can hold the text
+	 */
+	protected @Nullable String whyUnstorable(String text) {
+		return null;
 	}
 
 	/**
@@ -344,7 +363,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	protected abstract List<TaskSummary> doGetOldestTaskSummaries(TaskStatus status, int limit);
 
 	/**
-	 * Delete finished tasks that completed before the cutoff, a time after
+	 * Delete finished tasks that completed before the cutoff, a whole microsecond after
 	 * {@link TaskArguments#EARLIEST}.
 	 * @return the number of tasks deleted
 	 */
@@ -388,15 +407,15 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	protected abstract Map<TaskStatus, Long> doCountTasks(@Nullable String category);
 
 	/**
-	 * Describe the tasks created at or after a time, per name and category, the names with
-	 * the most tasks first.
+	 * Describe the tasks created at or after a time, a whole microsecond, per name and
+	 * category, the names with the most tasks first.
 	 */
 	protected abstract List<TaskNameStatistics> doStatisticsByName(Instant since);
 
 	/**
-	 * Count the tasks that finished in {@code [since, until)} per bucket of their completion
-	 * time, each bucket starting at a multiple of its length since the epoch. Buckets where
-	 * no task finished may be left out.
+	 * Count the tasks that finished in {@code [since, until)}, both whole microseconds, per
+	 * bucket of their completion time, each bucket starting at a multiple of its length
+	 * since the epoch. Buckets where no task finished may be left out.
 	 * @param bucketMicros the length of a bucket, in microseconds
 	 */
 	protected abstract List<TaskCompletionBucket> doCompletionsOverTime(Instant since, Instant until,
@@ -410,12 +429,38 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		}
 	}
 
+	/**
+	 * Return whether no task can hold the text as its id, key or category.
+	 */
+	private boolean neverStored(String text) {
+		return text.length() > TaskLimits.MAX_KEY_LENGTH || whyUnstorable(text) != null;
+	}
+
+	private void requireStorableWorkerId(String workerId) {
+		TaskArguments.requireKey("workerId", workerId);
+		String why = whyUnstorable(workerId);
+		if (why != null) {
+			throw new TaskFieldException("workerId", why);
+		}
+	}
+
 	private Instant leaseExpiry(Instant now, Duration lease) {
 		TaskArguments.requirePositive("lease", lease);
-		if (lease.compareTo(Duration.between(now, TaskArguments.LATEST)) > 0) {
+		// The last instant kept as the year 9999 is the nanosecond before the year 10000
+		if (lease.compareTo(Duration.between(now, TaskArguments.LATEST.plusNanos(999))) > 0) {
 			throw new IllegalArgumentException("lease must end before the year 10000, got " + lease);
 		}
 		return now.plus(lease).truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * Return the first instant of the stores' microseconds at or after the given one: a
+	 * task's time, kept to the microsecond, is at or after the given instant if and only if
+	 * it is at or after this one. Each database would round a finer instant its own way.
+	 */
+	private static Instant roundUpToMicros(Instant instant) {
+		Instant truncated = instant.truncatedTo(ChronoUnit.MICROS);
+		return truncated.equals(instant) ? truncated : truncated.plus(1, ChronoUnit.MICROS);
 	}
 
 	private static long micros(Instant instant) {

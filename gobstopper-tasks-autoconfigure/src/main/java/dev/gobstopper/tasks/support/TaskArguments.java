@@ -74,10 +74,11 @@ public final class TaskArguments {
 	 * lies between {@link #EARLIEST} and {@link #LATEST}.
 	 */
 	public static Instant requireTimestamp(String field, Instant value) {
-		if (value.isBefore(EARLIEST) || value.isAfter(LATEST)) {
+		Instant truncated = value.truncatedTo(ChronoUnit.MICROS);
+		if (truncated.isBefore(EARLIEST) || truncated.isAfter(LATEST)) {
 			throw new TaskFieldException(field, "must lie between years 1 and 9999, got " + value);
 		}
-		return value.truncatedTo(ChronoUnit.MICROS);
+		return truncated;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.gobstopper.tasks.jdbc;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,6 +103,20 @@ class JdbcTaskStorageValuesTests {
 			assertThatIllegalArgumentException().isThrownBy(() -> storage.saveTasks(List.of(task)))
 				.withMessageStartingWith("Task 'nul': " + field + " contains the NUL character");
 			assertThat(storage.getTask("nul")).isEmpty();
+		}
+	}
+
+	@Test
+	void aWorkerIdWithTheNulCharacterIsRefusedNamingItAndClaimsNothing() {
+		try (JdbcTaskStorage storage = this.db.open()) {
+			storage.saveTask(TestTasks.task("t").category("work").build());
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> storage.claimNext("work", "worker\0", Duration.ofMinutes(1)))
+				.withMessageStartingWith("workerId contains the NUL character");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> storage.renewLease("t", "worker\0", Duration.ofMinutes(1)))
+				.withMessageStartingWith("workerId contains the NUL character");
+			assertThat(storage.getTask("t").orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
 		}
 	}
 
