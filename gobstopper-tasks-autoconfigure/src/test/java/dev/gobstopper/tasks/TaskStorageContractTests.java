@@ -43,7 +43,6 @@ import static dev.gobstopper.tasks.TestTasks.leasedTask;
 import static dev.gobstopper.tasks.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -1690,8 +1689,8 @@ public abstract class TaskStorageContractTests {
 				assertThat(actual.succeeded()).isEqualTo(wanted.succeeded());
 				assertThat(actual.failed()).isEqualTo(wanted.failed());
 				assertThat(actual.cancelled()).isEqualTo(wanted.cancelled());
-				assertThat(actual.failureRate()).isCloseTo(wanted.failureRate(), within(1e-12));
-				assertThat(actual.meanRetries()).isCloseTo(wanted.meanRetries(), within(1e-9));
+				assertThat(actual.failureRate()).isEqualTo(wanted.failureRate());
+				assertThat(actual.meanRetries()).isEqualTo(wanted.meanRetries());
 				for (Duration[] pair : List.of(new Duration[] { actual.p50(), wanted.p50() },
 						new Duration[] { actual.p95(), wanted.p95() }, new Duration[] { actual.p99(), wanted.p99() },
 						new Duration[] { actual.max(), wanted.max() })) {

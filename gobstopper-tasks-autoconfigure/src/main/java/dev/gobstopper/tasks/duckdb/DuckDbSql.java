@@ -239,7 +239,7 @@ final class DuckDbSql {
 					+ "quantile_cont(coalesce(elapsed_seconds, 0), [0.5, 0.95, 0.99]) "
 					+ "FILTER (WHERE status IN " + TERMINAL_STATUSES + ") AS quantiles, "
 					+ "max(coalesce(elapsed_seconds, 0)) FILTER (WHERE status IN " + TERMINAL_STATUSES + ") AS longest, "
-					+ "avg(coalesce(retry_count, 0)) AS mean_retries FROM "
+					+ "CAST(sum(coalesce(retry_count, 0)) AS BIGINT) AS retries FROM "
 					+ tasks("name, category, status, created_at, elapsed_seconds, retry_count", i == 1)
 					+ " WHERE created_at >= ? GROUP BY name, category ORDER BY total DESC, name, category";
 		}

@@ -54,9 +54,12 @@ final class ReportRows {
 				long cancelled = rs.getLong("cancelled");
 				long finished = succeeded + failed + cancelled;
 				Duration[] quantiles = quantiles(rs.getArray("quantiles"));
-				statistics.add(new TaskNameStatistics(rs.getString("name"), rs.getString("category"), rs.getLong("total"),
+				long total = rs.getLong("total");
+				// The mean from the exact sum: the same double as the PostgreSQL store's
+				statistics.add(new TaskNameStatistics(rs.getString("name"), rs.getString("category"), total,
 						succeeded, failed, cancelled, (finished > 0) ? (double) failed / finished : 0.0, quantiles[0],
-						quantiles[1], quantiles[2], seconds(rs.getDouble("longest")), rs.getDouble("mean_retries")));
+						quantiles[1], quantiles[2], seconds(rs.getDouble("longest")),
+						(double) rs.getLong("retries") / total));
 			}
 		}
 		return statistics;

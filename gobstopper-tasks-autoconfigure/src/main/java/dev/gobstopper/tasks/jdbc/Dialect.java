@@ -98,7 +98,7 @@ enum Dialect {
 					    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY coalesce(elapsed_seconds, 0))
 					        FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS percentiles,
 					    max(coalesce(elapsed_seconds, 0)) FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS longest,
-					    avg(coalesce(retry_count, 0)) AS mean_retries
+					    sum(coalesce(retry_count, 0)) AS retries
 					FROM %s WHERE status IN ('pending', 'started', 'success', 'failed', 'cancelled', 'retry')
 					    AND created_at >= :since
 					GROUP BY name, category

@@ -380,10 +380,12 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 				long cancelled = rs.getLong("cancelled");
 				long finished = succeeded + failed + cancelled;
 				Double[] percentiles = doubles(rs.getArray("percentiles"));
-				return new TaskNameStatistics(rs.getString("name"), rs.getString("category"), rs.getLong("total"),
-						succeeded, failed, cancelled, (finished > 0) ? (double) failed / finished : 0.0,
-						seconds(percentiles[0]), seconds(percentiles[1]), seconds(percentiles[2]),
-						seconds(rs.getDouble("longest")), rs.getDouble("mean_retries"));
+				long total = rs.getLong("total");
+				// The mean from the exact sum: the same double as the DuckDB store's
+				return new TaskNameStatistics(rs.getString("name"), rs.getString("category"), total, succeeded,
+						failed, cancelled, (finished > 0) ? (double) failed / finished : 0.0, seconds(percentiles[0]),
+						seconds(percentiles[1]), seconds(percentiles[2]), seconds(rs.getDouble("longest")),
+						(double) rs.getLong("retries") / total);
 			}));
 	}
 
