@@ -18,8 +18,8 @@ import org.springframework.core.env.Environment;
 /**
  * Explains why the auto-configured task storage could not start: its file is locked by
  * another process, cannot be created, is not a DuckDB database, holds tables of another
- * shape, lacks tables it may not create, or its data source is missing or is not one it
- * can use.
+ * shape, lacks tables it may not create, its database cannot be reached, or its data
+ * source is missing or is not one it can use.
  * <p>
  * Only failures to create the storage or its data source are analyzed: a
  * {@link TaskStorageException} that application code meets later, during startup or not,
@@ -65,8 +65,12 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 						unsupported);
 			}
 			if (cause instanceof TaskStorageException storage) {
-				return new FailureAnalysis("The task storage could not start: " + storage.getMessage(),
-						tableAction(), storage);
+				// The checks of the table fail on their own; a failure of the database carries its cause
+				if (storage.getCause() != null) {
+					return new FailureAnalysis(storage.getMessage() + ".", databaseAction(), storage);
+				}
+				return new FailureAnalysis("The task storage could not start: " + storage.getMessage(), tableAction(),
+						storage);
 			}
 			if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
 				String action = "taskStorageDataSource".equals(creation.getBeanName())
@@ -98,6 +102,13 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 				: "set gobstopper.tasks.table-name to another table";
 		return "If the table belongs to something else, " + elsewhere + ". If tables or columns are missing and "
 				+ "gobstopper.tasks.initialize-schema is 'never', run the statements above, or set it to 'always'.";
+	}
+
+	private String databaseAction() {
+		return isDuckDb() ? "Check the file at gobstopper.tasks.db-path and the settings under gobstopper.tasks.duckdb."
+				: "Check that the database is running and that the application can connect to it with the data "
+						+ "source the task storage uses: the @TaskStorageDataSource one if the application declares "
+						+ "one, otherwise its primary DataSource (spring.datasource.url, username and password).";
 	}
 
 	private String dataSourceAction() {

@@ -90,6 +90,10 @@ public final class DuckDbDataSource extends AbstractDataSource implements Closea
 			// Opening creates the file; closing writes its header
 		}
 		catch (SQLException ex) {
+			if (String.valueOf(ex.getMessage()).contains("storage_compatibility_version")) {
+				throw new IllegalArgumentException("DuckDB knows no storage format '" + storageCompatibilityVersion
+						+ "' to create '" + file + "' in: " + ex.getMessage(), ex);
+			}
 			throw failure(file.toString(), ex);
 		}
 	}

@@ -116,6 +116,19 @@ class JdbcTaskStorageAutoConfigurationTests {
 	}
 
 	@Test
+	void aDatabaseThatCannotBeReachedFailsStartupSayingToCheckTheConnectionNotTheTable() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/test?user=postgres",
+					"spring.datasource.hikari.connection-timeout=250")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure(), "jdbc");
+				assertThat(analysis.getDescription()).startsWith("Could not start the task storage: ")
+					.contains("refused");
+				assertThat(analysis.getAction()).contains("spring.datasource.url").doesNotContain("table");
+			});
+	}
+
+	@Test
 	void aDatabaseOtherThanPostgresqlFailsStartupNamingTheProductFoundAndTheOnesSupported() {
 		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID())
 			.run((context) -> {

@@ -106,6 +106,24 @@ class TaskStorageFailureAnalyzerTests {
 	}
 
 	@Test
+	void aStorageFormatDuckDbDoesNotKnowIsReportedAsASettingAndCreatesNoFile() {
+		Path file = this.tempDir.resolve("tasks.duckdb");
+		List<FailureAnalysis> analyses = new ArrayList<>();
+		this.contextRunner
+			.withPropertyValues("gobstopper.tasks.db-path=" + file,
+					"gobstopper.tasks.duckdb.storage-compatibility-version=v9.9.9")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				analyses.add(analyzer(new StandardEnvironment()).analyze(context.getStartupFailure()));
+			});
+		assertThat(analyses).singleElement().satisfies((analysis) -> {
+			assertThat(analysis.getDescription()).contains("no storage format 'v9.9.9'").doesNotContain("damaged");
+			assertThat(analysis.getAction()).contains("gobstopper.tasks.duckdb");
+		});
+		assertThat(file).doesNotExist();
+	}
+
+	@Test
 	void aQualifiedDataSourceThatIsNotDuckDbIsReportedWithTheDriversClass() {
 		List<FailureAnalysis> analyses = new ArrayList<>();
 		this.contextRunner.withUserConfiguration(H2TaskDataSourceConfiguration.class).run((context) -> {
