@@ -194,7 +194,7 @@ class DashboardBrowserTests {
 		TaskInfo task = tasks.firstFailed();
 		HttpResponse<String> response = post(this.page + "/api/task/delete?id=" + task.id());
 		assertThat(response.statusCode()).isEqualTo(403);
-		assertThat(response.body()).isEqualTo("The task dashboard is read-only.");
+		assertThat(response.body()).isEqualTo("{\"error\":\"The task dashboard is read-only.\"}");
 		assertThat(post(this.page + "/api/cleanup?retention=1s").statusCode()).isEqualTo(403);
 		assertThat(this.storage.getTask(task.id())).isPresent();
 		assertThat(this.storage.countTasks(null).total()).isEqualTo(tasks.saved.size());

@@ -24,11 +24,15 @@ final class DashboardJson {
 	}
 
 	static ResponseEntity<byte[]> response(HttpStatusCode status, Object body) {
+		return ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_JSON)
+			.cacheControl(CacheControl.noStore())
+			.body(bytes(body));
+	}
+
+	static byte[] bytes(Object body) {
 		try {
-			return ResponseEntity.status(status)
-				.contentType(MediaType.APPLICATION_JSON)
-				.cacheControl(CacheControl.noStore())
-				.body(mapper.writeValueAsBytes(body));
+			return mapper.writeValueAsBytes(body);
 		}
 		catch (JsonProcessingException ex) {
 			throw new IllegalStateException("Could not write the dashboard's JSON", ex);

@@ -27,11 +27,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.StringUtils;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -133,8 +135,9 @@ class TaskDashboardApiController {
 		return DashboardJson.response(HttpStatus.OK, new Cleanup(deleted));
 	}
 
-	@ExceptionHandler(IllegalArgumentException.class)
-	ResponseEntity<byte[]> badRequest(IllegalArgumentException ex) {
+	@ExceptionHandler({ IllegalArgumentException.class, MissingServletRequestParameterException.class,
+			TypeMismatchException.class })
+	ResponseEntity<byte[]> badRequest(Exception ex) {
 		return DashboardJson.response(HttpStatus.BAD_REQUEST, new Problem(String.valueOf(ex.getMessage())));
 	}
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.gobstopper.tasks.autoconfigure.dashboard.DashboardViews.Problem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
@@ -16,6 +17,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -64,26 +66,36 @@ class TaskDashboardGuard implements HandlerInterceptor, SmartInitializingSinglet
 		if (!(handler instanceof HandlerMethod method) || !DASHBOARD.contains(method.getBeanType())) {
 			return true;
 		}
+		boolean api = method.getBeanType() == TaskDashboardApiController.class;
 		if (!this.properties.isAllowRemote() && !this.security.covers(request) && !isLocal(request)) {
-			return refuse(response, "The task dashboard answers requests from this machine only.");
+			return refuse(response, api, "The task dashboard answers requests from this machine only.");
 		}
 		boolean read = HttpMethod.GET.matches(request.getMethod()) || HttpMethod.HEAD.matches(request.getMethod());
 		if (!read && this.properties.isReadOnly()) {
-			return refuse(response, "The task dashboard is read-only.");
+			return refuse(response, api, "The task dashboard is read-only.");
 		}
 		if (!read && !isSameOrigin(request)) {
-			return refuse(response, "The task dashboard accepts writes from its own page only.");
+			return refuse(response, api, "The task dashboard accepts writes from its own page only.");
 		}
-		if (read && method.getBeanType() != TaskDashboardPageController.class && isCrossOrigin(request)) {
-			return refuse(response, "The task dashboard's data is for its own page only.");
+		if (read && api && isCrossOrigin(request)) {
+			return refuse(response, api, "The task dashboard's data is for its own page only.");
 		}
 		return true;
 	}
 
-	private static boolean refuse(HttpServletResponse response, String reason) throws IOException {
+	/**
+	 * Refuse a request: the API in its JSON, the page and its files in plain text.
+	 */
+	private static boolean refuse(HttpServletResponse response, boolean api, String reason) throws IOException {
 		response.setStatus(HttpStatus.FORBIDDEN.value());
-		response.setContentType("text/plain;charset=UTF-8");
-		response.getWriter().write(reason);
+		if (api) {
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.getOutputStream().write(DashboardJson.bytes(new Problem(reason)));
+		}
+		else {
+			response.setContentType("text/plain;charset=UTF-8");
+			response.getWriter().write(reason);
+		}
 		return false;
 	}
 

@@ -118,11 +118,15 @@ public class TaskStorageEndpoint {
 	/**
 	 * Delete the finished tasks that completed longer ago than the retention.
 	 * @param retention how long to keep finished tasks, such as {@code 30d} or
-	 * {@code P30D}
+	 * {@code P30D}; positive, as the dashboard's
 	 * @return how many tasks were deleted
 	 */
 	@WriteOperation
 	public CleanupDescriptor cleanup(Duration retention) {
+		if (retention.isNegative() || retention.isZero()) {
+			String message = "retention must be positive, got " + retention;
+			throw new InvalidEndpointRequestException(message, message);
+		}
 		try {
 			return new CleanupDescriptor(retention, this.storage.cleanupOldTasks(retention));
 		}

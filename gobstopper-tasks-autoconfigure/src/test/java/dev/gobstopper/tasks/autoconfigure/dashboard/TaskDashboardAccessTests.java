@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.http.MediaType;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -88,7 +89,9 @@ class TaskDashboardAccessTests {
 				.andExpect(status().isForbidden())
 				.andExpect(content().string("The task dashboard answers requests from this machine only."));
 			mvc.perform(get(PAGE + "/api/task").param("id", "t1").with(from(REMOTE)))
-				.andExpect(status().isForbidden());
+				.andExpect(status().isForbidden())
+				.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+				.andExpect(jsonPath("$.error").value("The task dashboard answers requests from this machine only."));
 		});
 	}
 
@@ -130,7 +133,7 @@ class TaskDashboardAccessTests {
 			storage.saveTask(TestTasks.task("t1").build());
 			mvc.perform(sameOrigin(post(PAGE + "/api/task/delete").param("id", "t1")))
 				.andExpect(status().isForbidden())
-				.andExpect(content().string("The task dashboard is read-only."));
+				.andExpect(jsonPath("$.error").value("The task dashboard is read-only."));
 			mvc.perform(sameOrigin(post(PAGE + "/api/cleanup").param("retention", "1s")))
 				.andExpect(status().isForbidden());
 			assertThat(storage.getTask("t1")).isPresent();
@@ -156,7 +159,7 @@ class TaskDashboardAccessTests {
 			storage.saveTask(TestTasks.task("t1").build());
 			mvc.perform(post(PAGE + "/api/task/delete").param("id", "t1").header("Sec-Fetch-Site", "cross-site"))
 				.andExpect(status().isForbidden())
-				.andExpect(content().string("The task dashboard accepts writes from its own page only."));
+				.andExpect(jsonPath("$.error").value("The task dashboard accepts writes from its own page only."));
 			mvc.perform(post(PAGE + "/api/task/delete").param("id", "t1").header("Sec-Fetch-Site", "same-site"))
 				.andExpect(status().isForbidden());
 			mvc.perform(post(PAGE + "/api/task/delete").param("id", "t1").header("Origin", "http://attacker.example"))
@@ -198,8 +201,18 @@ class TaskDashboardAccessTests {
 					.andExpect(status().isBadRequest())
 					.andExpect(jsonPath("$.error").value(containsString(retention)));
 			}
+			mvc.perform(sameOrigin(post(PAGE + "/api/cleanup")))
+				.andExpect(status().isBadRequest())
+				.andExpect(jsonPath("$.error").value(containsString("'retention'")));
 			assertThat(storage.getTask("old")).isPresent();
 		});
+	}
+
+	@Test
+	void aListAskedForWithArgumentsOfTheWrongTypeIsRefusedNamingThemInJson() {
+		run((mvc, storage) -> mvc.perform(get(PAGE + "/api/tasks").param("limit", "many"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error").value(containsString("many"))));
 	}
 
 	@Test
@@ -207,7 +220,8 @@ class TaskDashboardAccessTests {
 		run((mvc, storage) -> {
 			storage.saveTask(TestTasks.task("t1").build());
 			mvc.perform(get(PAGE + "/api/task").param("id", "t1").header("Sec-Fetch-Site", "cross-site"))
-				.andExpect(status().isForbidden());
+				.andExpect(status().isForbidden())
+				.andExpect(jsonPath("$.error").value("The task dashboard's data is for its own page only."));
 			mvc.perform(get(PAGE + "/api/task").param("id", "t1").header("Sec-Fetch-Site", "same-origin"))
 				.andExpect(status().isOk());
 			mvc.perform(get(PAGE).header("Sec-Fetch-Site", "cross-site")).andExpect(status().isOk());

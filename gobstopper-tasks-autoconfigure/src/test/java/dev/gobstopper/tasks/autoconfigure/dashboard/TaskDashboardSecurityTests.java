@@ -30,7 +30,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -136,7 +136,7 @@ class TaskDashboardSecurityTests {
 				.header(csrf.group(1), csrf.group(2))
 				.with(user("operator").roles("OPERATOR")))
 				.andExpect(status().isForbidden())
-				.andExpect(content().string("The task dashboard is read-only."));
+				.andExpect(jsonPath("$.error").value("The task dashboard is read-only."));
 			assertThat(storage.getTask("t1")).isPresent();
 		});
 	}

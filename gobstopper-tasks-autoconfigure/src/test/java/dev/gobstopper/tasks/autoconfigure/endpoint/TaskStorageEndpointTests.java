@@ -139,10 +139,12 @@ class TaskStorageEndpointTests {
 	}
 
 	@Test
-	void aNegativeRetentionIsAnInvalidRequest() {
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint(Show.NEVER).cleanup(Duration.ofDays(-1)))
-			.withMessageContaining("retention");
+	void aRetentionThatIsNotPositiveIsAnInvalidRequest() {
+		for (Duration retention : List.of(Duration.ofDays(-1), Duration.ZERO)) {
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint(Show.NEVER).cleanup(retention))
+				.withMessage("retention must be positive, got " + retention);
+		}
 		assertThat(this.storage.getTask(TASK.id())).isPresent();
 	}
 
