@@ -2,6 +2,7 @@ package dev.gobstopper.tasks.duckdb;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -330,9 +331,9 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 	 * journal's writer or the maintenance thread ended unexpectedly, or the storage was
 	 * closed; {@code failingSince} while merges of the journal into the task table fail.
 	 * The details are the database {@code path} (or {@code :memory:}), its
-	 * {@code sizeBytes} (left out for an in-memory database once the storage failed or
-	 * closed, since it can no longer be asked), and the {@code backlog} of saves not
-	 * merged yet.
+	 * {@code sizeBytes}, with its write-ahead log (left out for an in-memory database once
+	 * the storage failed or closed, since it can no longer be asked), and the
+	 * {@code backlog} of saves not merged yet.
 	 */
 	@Override
 	public StoreHealth health() {
@@ -370,10 +371,23 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 			});
 		}
 		try {
-			return Files.size(Path.of(this.engine.databasePath));
+			return Files.size(Path.of(this.engine.databasePath)) + walSize();
 		}
 		catch (IOException ex) {
 			throw new TaskStorageException("Could not read the size of " + this.engine.databasePath + ": " + ex, ex);
+		}
+	}
+
+	/**
+	 * Return the size of the write-ahead log beside the file, where commits wait for the
+	 * next checkpoint, or 0 once a checkpoint has removed it.
+	 */
+	private long walSize() throws IOException {
+		try {
+			return Files.size(Path.of(this.engine.databasePath + ".wal"));
+		}
+		catch (NoSuchFileException ex) {
+			return 0;
 		}
 	}
 
