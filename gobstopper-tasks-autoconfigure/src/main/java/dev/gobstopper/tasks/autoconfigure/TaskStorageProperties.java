@@ -37,8 +37,8 @@ public class TaskStorageProperties {
 	private String tableName = "tasks";
 
 	/**
-	 * When to create the tables: "always" creates missing tables at startup, "never"
-	 * expects them to exist.
+	 * When to create the tables: "always" creates missing tables, columns and indexes at
+	 * startup, "never" expects them to exist.
 	 */
 	private InitializeSchema initializeSchema = InitializeSchema.ALWAYS;
 
@@ -201,7 +201,8 @@ public class TaskStorageProperties {
 		private boolean reclaimEnabled = true;
 
 		/**
-		 * How often tasks whose lease expired are returned to be claimed again.
+		 * Pause between the end of one round that returns tasks whose lease expired to be
+		 * claimed again and the start of the next.
 		 */
 		private Duration reclaimInterval = Duration.ofSeconds(30);
 

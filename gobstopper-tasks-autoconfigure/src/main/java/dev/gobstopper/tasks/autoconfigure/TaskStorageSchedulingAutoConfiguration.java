@@ -15,7 +15,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -67,6 +69,12 @@ public final class TaskStorageSchedulingAutoConfiguration {
 			if (retention.isNegative() || retention.isZero()) {
 				throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.cleanup.retention", retention,
 						"The retention must be positive; to keep every task, set gobstopper.tasks.cleanup.enabled=false");
+			}
+			String cron = properties.getCleanup().getCron();
+			if (!Scheduled.CRON_DISABLED.equals(cron) && !CronExpression.isValidExpression(cron)) {
+				throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.cleanup.cron", cron,
+						"Not a cron expression of six fields (second, minute, hour, day of month, month, day of week), "
+								+ "such as \"0 0 3 * * *\", nor \"-\" to disable the schedule");
 			}
 			return new TaskStorageCleanup(taskStorage, retention);
 		}

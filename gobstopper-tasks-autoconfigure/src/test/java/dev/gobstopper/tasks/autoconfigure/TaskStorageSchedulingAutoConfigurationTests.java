@@ -112,6 +112,18 @@ class TaskStorageSchedulingAutoConfigurationTests {
 				.hasMessageContaining("gobstopper.tasks.leases.reclaim-interval"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "0 0 3 * *", "every night", "0 0 25 * * *" })
+	void aCleanupCronThatIsNotACronExpressionFailsStartupNamingTheProperty(String cron) {
+		this.contextRunner.withUserConfiguration(InMemoryTaskStorageConfiguration.class)
+			.withPropertyValues("gobstopper.tasks.cleanup.cron=" + cron)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("gobstopper.tasks.cleanup.cron")
+				.hasMessageContaining("six fields"));
+	}
+
 	@Test
 	void aReclaimBatchBelowOneFailsStartupNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(InMemoryTaskStorageConfiguration.class)
