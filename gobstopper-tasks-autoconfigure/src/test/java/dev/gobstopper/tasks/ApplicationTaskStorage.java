@@ -46,8 +46,8 @@ public class ApplicationTaskStorage implements TaskStorage {
 	}
 
 	/**
-	 * Make later look-ups of the oldest tasks of a status wait until
-	 * {@link #releaseLookups()}, as a slow query would.
+	 * Make later look-ups of the oldest tasks of a status, and counts of the tasks, wait
+	 * until {@link #releaseLookups()}, as a slow query would.
 	 */
 	public void holdLookups() {
 		this.lookupsReleased = new CountDownLatch(1);
@@ -151,6 +151,7 @@ public class ApplicationTaskStorage implements TaskStorage {
 	@Override
 	public TaskCounts countTasks(@Nullable String category) {
 		this.counts.incrementAndGet();
+		awaitRelease();
 		reach();
 		Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
 		this.tasks.values()
@@ -163,13 +164,7 @@ public class ApplicationTaskStorage implements TaskStorage {
 	@Override
 	public List<TaskSummary> getOldestTaskSummaries(TaskStatus status, int limit) {
 		this.oldestLookups.incrementAndGet();
-		try {
-			this.lookupsReleased.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TaskStorageException("Interrupted while held", ex);
-		}
+		awaitRelease();
 		reach();
 		return this.tasks.values()
 			.stream()
@@ -221,6 +216,16 @@ public class ApplicationTaskStorage implements TaskStorage {
 	public List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		throw new UnsupportedOperationException("Not used by these tests");
+	}
+
+	private void awaitRelease() {
+		try {
+			this.lookupsReleased.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskStorageException("Interrupted while held", ex);
+		}
 	}
 
 	private void reach() {

@@ -19,11 +19,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
 /**
  * Binds the metrics of a {@link TaskStorage} to a registry:
  * <ul>
  * <li>{@code gobstopper.tasks.count}, a gauge of the tasks stored, tagged with their
- * {@code status}; counted at most every 5 seconds, whatever the scrapes;</li>
+ * {@code status}; counted at most every 5 seconds, whatever the scrapes, and in the
+ * background but for the first scrape;</li>
  * <li>of a store built on {@link AbstractTaskStorage}, timers of its calls:
  * {@code gobstopper.tasks.saves} tagged {@code outcome} ({@code success} or
  * {@code error}), {@code gobstopper.tasks.reads} tagged {@code operation} ({@code get}
@@ -145,7 +148,9 @@ public final class TaskStorageMetrics implements MeterBinder {
 
 	/**
 	 * The counts per status, counted again once they are older than their maximum age, so
-	 * that scrapes never count more often than that.
+	 * that scrapes never count more often than that. Only the first scrape waits for them;
+	 * later ones start counting anew in the background and go on with the counts they
+	 * have, so that a store that answers slowly or not at all holds up no scrape.
 	 */
 	private static final class CachedCounts {
 
@@ -155,33 +160,56 @@ public final class TaskStorageMetrics implements MeterBinder {
 
 		private final long maxAgeNanos;
 
+		private final SimpleAsyncTaskExecutor counter = new SimpleAsyncTaskExecutor("gobstopper-tasks-metrics-");
+
 		private @Nullable TaskCounts counts;
 
 		private long countedAt;
 
 		private boolean counted;
 
+		private boolean counting;
+
 		CachedCounts(TaskStorage storage, Duration maxAge) {
 			this.storage = storage;
 			this.maxAgeNanos = maxAge.toNanos();
+			this.counter.setDaemon(true);
 		}
 
 		synchronized double count(TaskStatus status) {
-			long now = System.nanoTime();
-			if (!this.counted || now - this.countedAt >= this.maxAgeNanos) {
-				this.counted = true;
-				this.countedAt = now;
-				try {
-					this.counts = this.storage.countTasks(null);
-				}
-				catch (RuntimeException ex) {
-					this.counts = null;
-					logger.debug("Could not count the tasks for metrics", ex);
-				}
+			if (!this.counted) {
+				counted(countNow());
+			}
+			else if (!this.counting && System.nanoTime() - this.countedAt >= this.maxAgeNanos) {
+				this.counting = true;
+				this.counter.execute(this::recount);
 			}
 			return (this.counts != null) ? this.counts.count(status) : Double.NaN;
 		}
 
-	}
+		private void recount() {
+			TaskCounts counts = countNow();
+			synchronized (this) {
+				counted(counts);
+				this.counting = false;
+			}
+		}
 
+		private void counted(@Nullable TaskCounts counts) {
+			this.counts = counts;
+			this.counted = true;
+			this.countedAt = System.nanoTime();
+		}
+
+		private @Nullable TaskCounts countNow() {
+			try {
+				return this.storage.countTasks(null);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not count the tasks for metrics", ex);
+				return null;
+			}
+		}
+
+	}
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link TaskStorageMetrics} on a real DuckDB store.
@@ -158,7 +159,25 @@ class TaskStorageMetricsTests {
 		new TaskStorageMetrics(store, Duration.ZERO).bindTo(this.registry);
 		assertThat(count(TaskStatus.PENDING)).isNaN();
 		store.unreachable(false);
-		assertThat(count(TaskStatus.PENDING)).isZero();
+		await().atMost(PATIENCE).until(() -> count(TaskStatus.PENDING), (value) -> value == 0);
+	}
+
+	@Test
+	void aScrapeWhileTheStoreIsSlowToCountAnswersAtOnceWithTheLastCountsAndStartsNoSecondCount() {
+		ApplicationTaskStorage store = new ApplicationTaskStorage();
+		store.saveTask(task("first").build());
+		new TaskStorageMetrics(store, Duration.ZERO).bindTo(this.registry);
+		assertThat(count(TaskStatus.PENDING)).isOne();
+		store.holdLookups();
+		store.saveTask(task("second").build());
+		assertTimeoutPreemptively(PATIENCE, () -> {
+			assertThat(count(TaskStatus.PENDING)).isOne();
+			await().atMost(PATIENCE).until(store::counts, (counts) -> counts == 2);
+			assertThat(count(TaskStatus.PENDING)).isOne();
+		});
+		assertThat(store.counts()).isEqualTo(2);
+		store.releaseLookups();
+		await().atMost(PATIENCE).until(() -> count(TaskStatus.PENDING), (value) -> value == 2);
 	}
 
 	@Test
