@@ -1245,6 +1245,19 @@ public abstract class TaskStorageContractTests {
 		assertThat(this.storage.getTaskByIdempotencyKey("order-1")).contains(task);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "order-1", "" })
+	void saveTaskIfAbsentReturnsTheTaskAsStoredToTheCallerThatSavedItAsToTheOthers(String key) {
+		// A long that fits an int reads back as an int, as JSON does not tell them apart
+		TaskInfo task = task("new").idempotencyKey(key.isEmpty() ? null : key)
+			.result(mapOf("count", 1L, "ratio", 0.5f))
+			.build();
+		TaskInfo saved = this.storage.saveTaskIfAbsent(task);
+		assertThat(saved.result()).isEqualTo(mapOf("count", 1, "ratio", 0.5));
+		assertThat(this.storage.getTask("new")).contains(saved);
+		assertThat(this.storage.saveTaskIfAbsent(task)).isEqualTo(saved);
+	}
+
 	@Test
 	void saveTaskIfAbsentReturnsTheTaskStoredWithTheSameKeyAndWritesNothing() {
 		TaskInfo first = task("first").idempotencyKey("order-1").createdAt(T0).build();

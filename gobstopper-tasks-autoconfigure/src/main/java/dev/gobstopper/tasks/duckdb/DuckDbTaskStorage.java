@@ -251,8 +251,8 @@ public final class DuckDbTaskStorage extends AbstractTaskStorage implements Auto
 		checkOpen();
 		TaskRow row = this.codec.encode(task);
 		this.engine.maintenance.awaitRoomForSaves();
-		TaskRow stored = this.engine.conditionalWrites.saveIfAbsent(row);
-		return (stored == row) ? task : this.codec.decode(stored);
+		// Saved, the task is returned as stored: every caller gets the same task back
+		return this.codec.decode(this.engine.conditionalWrites.saveIfAbsent(row));
 	}
 
 	@Override

@@ -302,12 +302,13 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 		TaskRow row = PostgresValues.requireStorable(this.codec.encode(task));
 		String key = task.idempotencyKey();
 		String failure = "Task '" + task.id() + "' could not be saved";
+		// Saved, the task is returned as stored: every caller gets the same task back
 		if (key == null) {
 			while (true) {
 				int inserted = withoutTransaction(failure,
 						() -> this.jdbc.update(this.sql.insertRowsIfAbsent, new RowArrays(List.of(row))));
 				if (inserted > 0) {
-					return task;
+					return this.codec.decode(row);
 				}
 				Optional<TaskInfo> stored = doGetTask(task.id());
 				if (stored.isPresent()) {
@@ -327,7 +328,7 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 			}
 			return existing;
 		});
-		return first(found).orElse(task);
+		return first(found).orElseGet(() -> this.codec.decode(row));
 	}
 
 	@Override
