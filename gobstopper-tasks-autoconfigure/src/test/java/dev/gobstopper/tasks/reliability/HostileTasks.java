@@ -228,11 +228,13 @@ final class HostileTasks {
 		}
 		if (kind < 4) {
 			return problem(field, problems, pick(new Instant[] { Instant.MIN, Instant.MAX, EARLIEST.minusNanos(1),
-					LATEST.plusNanos(1), Instant.parse("-0001-06-01T00:00:00Z") }));
+					LATEST.plusNanos(1000), Instant.parse("-0001-06-01T00:00:00Z") }));
 		}
 		if (kind < 8) {
-			return pick(new Instant[] { EARLIEST, LATEST, Instant.EPOCH, Instant.EPOCH.minusNanos(1000),
-					Instant.parse("1969-12-31T23:59:59.999999999Z"), Instant.parse("2038-01-19T03:14:08Z") });
+			// The nanoseconds past the last microsecond are kept as that microsecond
+			return pick(new Instant[] { EARLIEST, LATEST, LATEST.plusNanos(999), Instant.EPOCH,
+					Instant.EPOCH.minusNanos(1000), Instant.parse("1969-12-31T23:59:59.999999999Z"),
+					Instant.parse("2038-01-19T03:14:08Z") });
 		}
 		if (nullable && kind < 40) {
 			return null;
