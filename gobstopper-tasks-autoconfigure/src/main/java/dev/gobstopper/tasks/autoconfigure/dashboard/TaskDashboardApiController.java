@@ -27,7 +27,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,6 +38,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /**
  * The dashboard's JSON API over the {@link TaskStorage}. Listings read task summaries
@@ -136,7 +136,7 @@ class TaskDashboardApiController {
 	}
 
 	@ExceptionHandler({ IllegalArgumentException.class, MissingServletRequestParameterException.class,
-			TypeMismatchException.class })
+			MethodArgumentTypeMismatchException.class })
 	ResponseEntity<byte[]> badRequest(Exception ex) {
 		return DashboardJson.response(HttpStatus.BAD_REQUEST, new Problem(String.valueOf(ex.getMessage())));
 	}

@@ -15,7 +15,8 @@
   const csrf = body.dataset.csrfHeader ? { header: body.dataset.csrfHeader, token: body.dataset.csrfToken } : null;
 
   const state = {
-    category: '', status: '', offset: 0, paused: false, timer: 0, loading: false, openTask: null, hours: null
+    category: '', status: '', offset: 0, paused: false, timer: 0, loading: false, pending: false, openTask: null,
+    hours: null
   };
   const numberFormat = new Intl.NumberFormat();
   const percentFormat = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
@@ -296,7 +297,8 @@
   async function refresh() {
     window.clearTimeout(state.timer);
     if (state.loading) {
-      state.timer = window.setTimeout(refresh, 200);
+      // Loaded again as soon as the load under way ends, with what was asked for since
+      state.pending = true;
       return;
     }
     state.loading = true;
@@ -319,7 +321,12 @@
     } finally {
       state.loading = false;
       body.removeAttribute('aria-busy');
-      schedule();
+      if (state.pending) {
+        state.pending = false;
+        refresh();
+      } else {
+        schedule();
+      }
     }
   }
 
