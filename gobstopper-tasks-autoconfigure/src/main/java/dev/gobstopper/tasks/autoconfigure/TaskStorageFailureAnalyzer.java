@@ -1,6 +1,10 @@
 package dev.gobstopper.tasks.autoconfigure;
 
+import java.net.ConnectException;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +18,7 @@ import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Explains why the auto-configured task storage could not start: its file is locked by
@@ -30,6 +35,12 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 	private static final Set<String> STORAGE_BEANS = Set.of("taskStorage", "taskStorageDataSource");
 
 	private static final Pattern LOCK_HOLDER = Pattern.compile("held in (.*) \\(PID (\\d+)\\)");
+
+	/**
+	 * SQL states of a connection that failed (08), of a database that does not exist (3D000)
+	 * and of a user or password refused (28).
+	 */
+	private static final Pattern CONNECTION_SQL_STATES = Pattern.compile("08...|3D000|28...");
 
 	private final Environment environment;
 
@@ -65,9 +76,8 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 						unsupported);
 			}
 			if (cause instanceof TaskStorageException storage) {
-				// The checks of the table fail on their own; a failure of the database carries its cause
-				if (storage.getCause() != null) {
-					return new FailureAnalysis(storage.getMessage() + ".", databaseAction(), storage);
+				if (isConnectionFailure(storage)) {
+					return new FailureAnalysis(sentence(storage.getMessage()), connectionAction(), storage);
 				}
 				return new FailureAnalysis("The task storage could not start: " + storage.getMessage(), tableAction(),
 						storage);
@@ -104,11 +114,33 @@ class TaskStorageFailureAnalyzer implements FailureAnalyzer {
 				+ "gobstopper.tasks.initialize-schema is 'never', run the statements above, or set it to 'always'.";
 	}
 
-	private String databaseAction() {
-		return isDuckDb() ? "Check the file at gobstopper.tasks.db-path and the settings under gobstopper.tasks.duckdb."
-				: "Check that the database is running and that the application can connect to it with the data "
-						+ "source the task storage uses: the @TaskStorageDataSource one if the application declares "
-						+ "one, otherwise its primary DataSource (spring.datasource.url, username and password).";
+	/**
+	 * Return whether the storage could not connect to its database at all: the connection
+	 * was refused or timed out, or the database, the user or the password is wrong.
+	 */
+	private static boolean isConnectionFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof CannotGetJdbcConnectionException || cause instanceof SQLTransientConnectionException
+					|| cause instanceof SQLNonTransientConnectionException || cause instanceof ConnectException) {
+				return true;
+			}
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& CONNECTION_SQL_STATES.matcher(sql.getSQLState()).matches()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String sentence(@Nullable String message) {
+		String text = String.valueOf(message);
+		return text.endsWith(".") ? text : text + ".";
+	}
+
+	private static String connectionAction() {
+		return "Check that the database is running and that the application can connect to it with the data source "
+				+ "the task storage uses: the @TaskStorageDataSource one if the application declares one, otherwise "
+				+ "its primary DataSource (spring.datasource.url, username and password).";
 	}
 
 	private String dataSourceAction() {

@@ -129,6 +129,23 @@ class JdbcTaskStorageAutoConfigurationTests {
 	}
 
 	@Test
+	void aUserThatMayNotCreateTheTableFailsStartupWithTheTablesActionNotTheConnections() {
+		String role = "gobstopper_no_create_" + UUID.randomUUID().toString().replace("-", "");
+		execute("CREATE ROLE " + role + " LOGIN");
+		try {
+			this.contextRunner.withPropertyValues("spring.datasource.url=" + URL.replaceFirst("user=[^&]*", "user=" + role))
+				.run((context) -> {
+					FailureAnalysis analysis = analyze(context.getStartupFailure(), "jdbc");
+					assertThat(analysis.getDescription()).contains("permission denied");
+					assertThat(analysis.getAction()).contains("initialize-schema").doesNotContain("spring.datasource.url");
+				});
+		}
+		finally {
+			execute("DROP ROLE " + role);
+		}
+	}
+
+	@Test
 	void aDatabaseOtherThanPostgresqlFailsStartupNamingTheProductFoundAndTheOnesSupported() {
 		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID())
 			.run((context) -> {
