@@ -42,9 +42,14 @@ public final class TaskStorageMetrics implements MeterBinder {
 
 	static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(5);
 
+	/** How long a count may run while the gauge gives the counts before it. */
+	static final Duration COUNT_PATIENCE = Duration.ofSeconds(30);
+
 	private final TaskStorage storage;
 
 	private final Duration countsMaxAge;
+
+	private final Duration countPatience;
 
 	/**
 	 * Create the metrics of a storage.
@@ -55,13 +60,18 @@ public final class TaskStorageMetrics implements MeterBinder {
 	}
 
 	TaskStorageMetrics(TaskStorage storage, Duration countsMaxAge) {
+		this(storage, countsMaxAge, COUNT_PATIENCE);
+	}
+
+	TaskStorageMetrics(TaskStorage storage, Duration countsMaxAge, Duration countPatience) {
 		this.storage = storage;
 		this.countsMaxAge = countsMaxAge;
+		this.countPatience = countPatience;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		CachedCounts counts = new CachedCounts(this.storage, this.countsMaxAge);
+		CachedCounts counts = new CachedCounts(this.storage, this.countsMaxAge, this.countPatience);
 		for (TaskStatus status : TaskStatus.values()) {
 			Gauge.builder("gobstopper.tasks.count", counts, (cached) -> cached.count(status))
 				.description("Tasks stored, per status, counted at most every " + this.countsMaxAge.toSeconds()
@@ -150,7 +160,8 @@ public final class TaskStorageMetrics implements MeterBinder {
 	 * The counts per status, counted again once they are older than their maximum age, so
 	 * that scrapes never count more often than that. Only the first scrape waits for them;
 	 * later ones start counting anew in the background and go on with the counts they
-	 * have, so that a store that answers slowly or not at all holds up no scrape.
+	 * have, so that a store that answers slowly or not at all holds up no scrape. Once a
+	 * count has run longer than the patience, there are no counts until one returns.
 	 */
 	private static final class CachedCounts {
 
@@ -159,6 +170,8 @@ public final class TaskStorageMetrics implements MeterBinder {
 		private final TaskStorage storage;
 
 		private final long maxAgeNanos;
+
+		private final long patienceNanos;
 
 		private final SimpleAsyncTaskExecutor counter = new SimpleAsyncTaskExecutor("gobstopper-tasks-metrics-");
 
@@ -170,18 +183,28 @@ public final class TaskStorageMetrics implements MeterBinder {
 
 		private boolean counting;
 
-		CachedCounts(TaskStorage storage, Duration maxAge) {
+		private long countStartedAt;
+
+		CachedCounts(TaskStorage storage, Duration maxAge, Duration patience) {
 			this.storage = storage;
 			this.maxAgeNanos = maxAge.toNanos();
+			this.patienceNanos = patience.toNanos();
 			this.counter.setDaemon(true);
 		}
 
 		synchronized double count(TaskStatus status) {
+			long now = System.nanoTime();
 			if (!this.counted) {
 				counted(countNow());
 			}
-			else if (!this.counting && System.nanoTime() - this.countedAt >= this.maxAgeNanos) {
+			else if (this.counting) {
+				if (now - this.countStartedAt > this.patienceNanos) {
+					return Double.NaN;
+				}
+			}
+			else if (now - this.countedAt >= this.maxAgeNanos) {
 				this.counting = true;
+				this.countStartedAt = now;
 				this.counter.execute(this::recount);
 			}
 			return (this.counts != null) ? this.counts.count(status) : Double.NaN;
@@ -212,4 +235,5 @@ public final class TaskStorageMetrics implements MeterBinder {
 		}
 
 	}
+
 }

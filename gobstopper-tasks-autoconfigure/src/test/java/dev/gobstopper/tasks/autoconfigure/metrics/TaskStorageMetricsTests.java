@@ -102,7 +102,7 @@ class TaskStorageMetricsTests {
 
 	@Test
 	void theCountPerStatusIsTheStoresCount() {
-		new TaskStorageMetrics(this.storage, Duration.ZERO).bindTo(this.registry);
+		new TaskStorageMetrics(this.storage, Duration.ofHours(1)).bindTo(this.registry);
 		this.storage.saveTasks(List.of(task("p1").build(), task("p2").build(),
 				finished("done", Instant.now())));
 		assertThat(count(TaskStatus.PENDING)).isEqualTo(2);
@@ -176,6 +176,20 @@ class TaskStorageMetricsTests {
 			assertThat(count(TaskStatus.PENDING)).isOne();
 		});
 		assertThat(store.counts()).isEqualTo(2);
+		store.releaseLookups();
+		await().atMost(PATIENCE).until(() -> count(TaskStatus.PENDING), (value) -> value == 2);
+	}
+
+	@Test
+	void aCountThatRunsLongerThanThePatienceLeavesTheGaugeWithoutCountsUntilOneReturns() {
+		ApplicationTaskStorage store = new ApplicationTaskStorage();
+		store.saveTask(task("first").build());
+		new TaskStorageMetrics(store, Duration.ZERO, Duration.ofMillis(100)).bindTo(this.registry);
+		assertThat(count(TaskStatus.PENDING)).isOne();
+		store.holdLookups();
+		store.saveTask(task("second").build());
+		count(TaskStatus.PENDING);
+		await().atMost(PATIENCE).until(() -> count(TaskStatus.PENDING), (value) -> value.isNaN());
 		store.releaseLookups();
 		await().atMost(PATIENCE).until(() -> count(TaskStatus.PENDING), (value) -> value == 2);
 	}
