@@ -157,8 +157,9 @@ class DuckDbTaskStorageFaultTests {
 			long start = System.nanoTime();
 			int batches = 0;
 			// Single saves and batches large enough to ask for an immediate merge each, for 3 s
-			// and until the fifth attempt, however late a busy machine runs it
-			while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3) || attemptsIn(attempts) < 5) {
+			// and until the fifth attempt, however late a busy machine runs it, up to a minute
+			while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3) || (attemptsIn(attempts) < 5
+					&& System.nanoTime() - start < TimeUnit.MINUTES.toNanos(1))) {
 				storage.saveTask(task("single-" + batches).build());
 				if (batches < 10) {
 					List<TaskInfo> batch = new ArrayList<>();
