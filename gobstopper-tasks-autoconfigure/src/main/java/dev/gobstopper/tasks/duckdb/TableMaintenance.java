@@ -735,7 +735,13 @@ final class TableMaintenance {
 		}
 		this.failingSince = null;
 		this.mergeFailure = null;
-		this.retrying = false;
+		if (this.retrying) {
+			this.retrying = false;
+			// Commits planned no merge while the retry was planned, and this one ended before some
+			if (this.journal.committedSeq() > upTo) {
+				scheduleMerge(MERGE_DELAY_MILLIS);
+			}
+		}
 	}
 
 	/**

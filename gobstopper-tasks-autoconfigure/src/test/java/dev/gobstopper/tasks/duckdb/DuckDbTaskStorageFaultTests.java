@@ -195,6 +195,30 @@ class DuckDbTaskStorageFaultTests {
 	}
 
 	@Test
+	void aSaveCommittedWhileTheRetryOfAFailedMergeRunsIsMergedAfterIt() {
+		TaskDatabase db = TaskDatabase.in(this.dir);
+		try (DuckDbTaskStorage storage = open(db, BOUND)) {
+			AtomicBoolean failing = new AtomicBoolean(true);
+			AtomicBoolean savedDuringRetry = new AtomicBoolean();
+			storage.beforeMerge(() -> {
+				if (failing.get()) {
+					throw new IllegalStateException("merge failing on purpose");
+				}
+				// The retry has taken the rows it merges: this one comes after them
+				if (savedDuringRetry.compareAndSet(false, true)) {
+					storage.saveTask(task("during").build());
+				}
+			});
+			storage.saveTask(task("before").build());
+			TaskDatabase.await("merges to fail", () -> storage.health().failingSince() != null);
+			failing.set(false);
+			TaskDatabase.await("the backlog to be merged", () -> storage.backlog() == 0);
+			db.awaitJournalMerged();
+			assertThat(storage.getTask("during")).isPresent();
+		}
+	}
+
+	@Test
 	void aWriterThatDiesFailsTheStorageEveryLaterCallNamingTheCauseAndHealthReportsIt() {
 		TaskDatabase db = TaskDatabase.in(this.dir);
 		try (DuckDbTaskStorage storage = open(db, BOUND)) {
