@@ -96,7 +96,7 @@ enum Dialect {
 					    count(*) FILTER (WHERE status = 'failed') AS failed,
 					    count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
 					    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY coalesce(elapsed_seconds, 0))
-					        FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS percentiles,
+					        FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS quantiles,
 					    max(coalesce(elapsed_seconds, 0)) FILTER (WHERE status IN ('success', 'failed', 'cancelled')) AS longest,
 					    sum(coalesce(retry_count, 0)) AS retries
 					FROM %s WHERE status IN ('pending', 'started', 'success', 'failed', 'cancelled', 'retry')

@@ -1,6 +1,5 @@
 package dev.gobstopper.tasks.jdbc;
 
-import java.sql.Array;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +34,7 @@ import dev.gobstopper.tasks.TaskStorage;
 import dev.gobstopper.tasks.TaskStorageException;
 import dev.gobstopper.tasks.TaskSummary;
 import dev.gobstopper.tasks.support.AbstractTaskStorage;
+import dev.gobstopper.tasks.support.NameStatisticsRows;
 import dev.gobstopper.tasks.support.StoreHealth;
 import dev.gobstopper.tasks.support.TaskArguments;
 import dev.gobstopper.tasks.support.TaskCodec;
@@ -375,19 +375,8 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 	protected List<TaskNameStatistics> doStatisticsByName(Instant since) {
 		checkOpen();
 		return withoutTransaction("Could not compute task statistics", () -> this.named
-			.query(this.sql.statisticsByName, new MapSqlParameterSource("since", utc(since)), (rs, rowNum) -> {
-				long succeeded = rs.getLong("succeeded");
-				long failed = rs.getLong("failed");
-				long cancelled = rs.getLong("cancelled");
-				long finished = succeeded + failed + cancelled;
-				Double[] percentiles = doubles(rs.getArray("percentiles"));
-				long total = rs.getLong("total");
-				// The mean from the exact sum: the same double as the DuckDB store's
-				return new TaskNameStatistics(rs.getString("name"), rs.getString("category"), total, succeeded,
-						failed, cancelled, (finished > 0) ? (double) failed / finished : 0.0, seconds(percentiles[0]),
-						seconds(percentiles[1]), seconds(percentiles[2]), seconds(rs.getDouble("longest")),
-						(double) rs.getLong("retries") / total);
-			}));
+			.query(this.sql.statisticsByName, new MapSqlParameterSource("since", utc(since)),
+					(rs, rowNum) -> NameStatisticsRows.read(rs)));
 	}
 
 	@Override
@@ -567,14 +556,6 @@ public final class JdbcTaskStorage extends AbstractTaskStorage implements AutoCl
 
 	private static long micros(Instant instant) {
 		return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-	}
-
-	private static Duration seconds(@Nullable Double seconds) {
-		return (seconds != null) ? Duration.of(Math.round(seconds * 1_000_000), ChronoUnit.MICROS) : Duration.ZERO;
-	}
-
-	private static Double[] doubles(@Nullable Array array) throws SQLException {
-		return (array != null) ? (Double[]) array.getArray() : new Double[3];
 	}
 
 	/**
