@@ -135,7 +135,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	public final List<TaskInfo> getTasks(@Nullable String category, @Nullable TaskStatus status, int limit,
 			int offset) {
 		checkPage(category, limit, offset);
-		if (limit == 0 || (category != null && neverStored(category))) {
+		if (limit == 0 || neverStored(category)) {
 			return List.of();
 		}
 		long start = System.nanoTime();
@@ -151,7 +151,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	public final List<TaskSummary> getTaskSummaries(@Nullable String category, @Nullable TaskStatus status,
 			int limit, int offset) {
 		checkPage(category, limit, offset);
-		if (limit == 0 || (category != null && neverStored(category))) {
+		if (limit == 0 || neverStored(category)) {
 			return List.of();
 		}
 		long start = System.nanoTime();
@@ -259,8 +259,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 		if (category != null) {
 			Text.requireWellFormed("category", category);
 		}
-		Map<TaskStatus, Long> byStatus = (category != null && neverStored(category)) ? Map.of()
-				: doCountTasks(category);
+		Map<TaskStatus, Long> byStatus = neverStored(category) ? Map.of() : doCountTasks(category);
 		return new TaskCounts(byStatus.values().stream().mapToLong(Long::longValue).sum(), byStatus);
 	}
 
@@ -300,7 +299,7 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 					+ (last - first + 1) + " buckets, more than the limit of " + MAX_BUCKETS);
 		}
 		Map<Instant, TaskCompletionBucket> found = new TreeMap<>();
-		if (category == null || !neverStored(category)) {
+		if (!neverStored(category)) {
 			for (TaskCompletionBucket counted : doCompletionsOverTime(roundUpToMicros(from),
 					instant(Math.multiplyExact(last + 1, bucketMicros)), bucketMicros, category)) {
 				found.put(counted.start(), counted);
@@ -430,10 +429,11 @@ public abstract class AbstractTaskStorage implements TaskStorage {
 	}
 
 	/**
-	 * Return whether no task can hold the text as its id, key or category.
+	 * Return whether no task can hold the text as its id, key or category; {@code null},
+	 * any category, is not such a text.
 	 */
-	private boolean neverStored(String text) {
-		return text.length() > TaskLimits.MAX_KEY_LENGTH || whyUnstorable(text) != null;
+	private boolean neverStored(@Nullable String text) {
+		return text != null && (text.length() > TaskLimits.MAX_KEY_LENGTH || whyUnstorable(text) != null);
 	}
 
 	private void requireStorableWorkerId(String workerId) {
